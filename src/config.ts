@@ -1,0 +1,52 @@
+import path from 'node:path';
+
+/** Every setting comes from the environment; defaults make `npm start` work on a laptop. */
+export interface Config {
+  port: number;
+  host: string;
+  /** postgres://… → PostgreSQL; unset → embedded PGlite in dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  dbPoolMax: number;
+  /** Seed demo tenants when the database has no tenant yet. */
+  seedDemo: boolean;
+  runWorker: boolean;
+  bodyLimitBytes: number;
+  sessionTtlHours: number;
+  cookieSecure: boolean;
+  logLevel: string;
+  publicUrl: string;
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Environment variable ${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+function bool(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+export function loadConfig(): Config {
+  const port = int('PORT', 3000);
+  const host = process.env.HOST || '127.0.0.1';
+  return {
+    port,
+    host,
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: path.resolve(process.env.DATA_DIR || './data'),
+    dbPoolMax: int('DB_POOL_MAX', 10),
+    seedDemo: bool('SEED_DEMO', true),
+    runWorker: bool('RUN_WORKER', true),
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024),
+    sessionTtlHours: int('SESSION_TTL_HOURS', 12),
+    cookieSecure: bool('COOKIE_SECURE', false),
+    logLevel: process.env.LOG_LEVEL || 'info',
+    publicUrl: process.env.PUBLIC_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+  };
+}

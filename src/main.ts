@@ -1,0 +1,59 @@
+import { loadConfig } from './config.ts';
+import { openDatabase } from './platform/db/db.ts';
+import { DataDirLockedError } from './platform/db/lock.ts';
+import { buildApp } from './platform/http/app.ts';
+import { allRoutes } from './routes.ts';
+import { seedDemo } from '../scripts/seed.lib.ts';
+import { demoTenants, DEMO_PASSWORD } from '../scripts/demo-data.ts';
+
+async function main() {
+  const started = Date.now();
+  const config = loadConfig();
+  let database;
+  try {
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
+  } catch (e) {
+    if (e instanceof DataDirLockedError) {
+      console.error(`\n✗ ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  await database.migrate();
+  const seeded = config.seedDemo ? await seedDemo(database.db) : false;
+  const app = await buildApp({ database, config }, allRoutes);
+  await app.listen({ port: config.port, host: config.host });
+
+  const where = database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
+  const lines = [
+    '',
+    `After-sales platform is running at ${config.publicUrl}  (database: ${where}, ready in ${Date.now() - started} ms)`,
+    `API docs: ${config.publicUrl}/api/docs`,
+  ];
+  if (config.seedDemo) {
+    lines.push(seeded ? 'Demo data created. Demo sign-ins (password for all):' : 'Demo sign-ins (password for all, unless changed):');
+    for (const t of demoTenants) {
+      lines.push(`  organisation "${t.slug}" — ${t.name}`);
+      for (const u of t.users) lines.push(`    ${u.roles.join(',').padEnd(16)} ${u.email}`);
+    }
+    lines.push(`  password: ${DEMO_PASSWORD}`);
+  }
+  console.log(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+export const roles = ['admin', 'manager', 'agent', 'specialist', 'field_engineer', 'warehouse_clerk', 'sales', 'analyst'] as const;
+export const Role = z.enum(roles);
+export type Role = z.infer<typeof Role>;
+
+export const permissions = [
+  'users.read',
+  'users.manage',
+  'teams.read',
+  'teams.manage',
+  'settings.read',
+  'settings.manage',
+  'tokens.manage',
+  'webhooks.manage',
+  'audit.read',
+  'jobs.manage',
+] as const;
+export const Permission = z.enum(permissions);
+export type Permission = z.infer<typeof Permission>;
+
+/** Route access that is not a permission: open to anyone, or to any signed-in principal. */
+export type Access = Permission | 'public' | 'authenticated';
+
+/** Roles and what they may do: data, read by the server's checks and by the web navigation. */
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  admin: permissions,
+  manager: ['users.read', 'teams.read', 'settings.read', 'audit.read'],
+  agent: ['users.read', 'teams.read', 'settings.read'],
+  specialist: ['users.read', 'teams.read', 'settings.read'],
+  field_engineer: ['settings.read'],
+  warehouse_clerk: ['settings.read'],
+  sales: ['users.read', 'settings.read'],
+  analyst: ['users.read', 'teams.read', 'settings.read'],
+};
+
+export function permissionsOf(userRoles: readonly Role[]): Set<Permission> {
+  return new Set(userRoles.flatMap((r) => rolePermissions[r] ?? []));
+}
+
+export function can(userRoles: readonly Role[], needed: Access): boolean {
+  if (needed === 'public' || needed === 'authenticated') return true;
+  return permissionsOf(userRoles).has(needed);
+}

@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { lockDataDir } from './lock.ts';
+
+type NoSchema = Record<string, never>;
+export type Db = PgDatabase<PgQueryResultHKT, NoSchema>;
+export type Tx = PgTransaction<PgQueryResultHKT, NoSchema, ExtractTablesWithRelations<NoSchema>>;
+/** Anything a query can run on: the database or an open transaction. */
+export type Queryable = Db | Tx;
+
+export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../db/migrations');
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Run migrations (serialised across processes on PostgreSQL by an advisory lock). */
+  migrate(): Promise<void>;
+  /** true when the database answers and every migration in db/migrations is applied. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Rows of a raw SQL query; both drivers return `{ rows }`. */
+export async function rows<T>(q: Queryable, query: SQL): Promise<T[]> {
+  const res = (await q.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}
+
+function journalSize(): number {
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+  return journal.entries.length;
+}
+
+async function appliedMigrations(db: Db): Promise<number> {
+  try {
+    const r = await rows<{ n: number }>(db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    return r[0]?.n ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+export async function openPostgres(url: string, poolMax = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax });
+  const db = drizzlePg(pool) as unknown as Db;
+  const expected = journalSize();
+  return {
+    kind: 'postgres',
+    db,
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        // Several API processes may start together: one migrates, the others wait and find nothing to do.
+        await client.query('select pg_advisory_lock(727274001)');
+        await migratePg(drizzlePg(client), { migrationsFolder });
+      } finally {
+        await client.query('select pg_advisory_unlock(727274001)').catch(() => undefined);
+        client.release();
+      }
+    },
+    async ready() {
+      return (await appliedMigrations(db)) >= expected;
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** dataDir undefined → in-memory (tests). */
+export async function openPglite(dataDir?: string): Promise<Database> {
+  const release = dataDir ? lockDataDir(dataDir) : () => undefined;
+  let client: PGlite;
+  try {
+    client = dataDir ? await PGlite.create(path.join(dataDir, 'pglite')) : await PGlite.create();
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const db = drizzlePglite(client) as unknown as Db;
+  const expected = journalSize();
+  return {
+    kind: 'pglite',
+    db,
+    async migrate() {
+      await migratePglite(drizzlePglite(client), { migrationsFolder });
+    },
+    async ready() {
+      return (await appliedMigrations(db)) >= expected;
+    },
+    async close() {
+      await client.close();
+      release();
+    },
+  };
+}
+
+export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; poolMax?: number }): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolMax) : openPglite(opts.dataDir);
+}

@@ -1,0 +1,8 @@
+import type { RoutePlugin } from './platform/http/app.ts';
+import { healthRoutes } from './platform/http/health.routes.ts';
+import { authRoutes } from './platform/auth/auth.routes.ts';
+import { usersRoutes } from './platform/auth/users.routes.ts';
+import { settingsRoutes } from './platform/tenancy/settings.routes.ts';
+
+/** Every route plugin of the product: platform first, then one line per module. */
+export const allRoutes: RoutePlugin[] = [healthRoutes, authRoutes, usersRoutes, settingsRoutes];
