@@ -3,6 +3,9 @@ import { healthRoutes } from './platform/http/health.routes.ts';
 import { authRoutes } from './platform/auth/auth.routes.ts';
 import { usersRoutes } from './platform/auth/users.routes.ts';
 import { settingsRoutes } from './platform/tenancy/settings.routes.ts';
+import { teamsRoutes } from './platform/teams/teams.routes.ts';
+import { tokensRoutes } from './platform/auth/tokens.routes.ts';
+import { auditRoutes } from './platform/audit/audit.routes.ts';
 
 /** Every route plugin of the product: platform first, then one line per module. */
-export const allRoutes: RoutePlugin[] = [healthRoutes, authRoutes, usersRoutes, settingsRoutes];
+export const allRoutes: RoutePlugin[] = [healthRoutes, authRoutes, usersRoutes, settingsRoutes, teamsRoutes, tokensRoutes, auditRoutes];

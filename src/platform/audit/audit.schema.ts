@@ -6,7 +6,7 @@ export const auditLog = pgTable(
   {
     tenantId: uuid('tenant_id').notNull(),
     id: bigserial('id', { mode: 'number' }).notNull(),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    at: timestamp('at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     actorUserId: uuid('actor_user_id'),
     actorTokenId: uuid('actor_token_id'),
     actorName: text('actor_name').notNull(),

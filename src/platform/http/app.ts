@@ -11,6 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { can } from '../auth/roles.contract.ts';
 import { principalFromSession, principalFromToken } from '../auth/principal.ts';
 import { effectiveLocale } from '../auth/auth.service.ts';
+import { touchToken } from '../auth/tokens.service.ts';
 import { localeFromAcceptLanguage, Locale } from '../i18n/i18n.contract.ts';
 import { makeCtx } from '../tenancy/ctx.ts';
 import { AppError } from './errors.ts';
@@ -45,6 +46,7 @@ async function authenticate(req: FastifyRequest, reply: FastifyReply) {
   if (auth?.startsWith('Bearer ')) {
     req.principal = (await principalFromToken(db, auth.slice(7).trim())) ?? null;
     if (!req.principal) throw new AppError(401, 'unauthenticated');
+    touchToken(db, req.principal.tenantId, req.principal.tokenId!);
   } else if (req.cookies[SESSION_COOKIE]) {
     req.principal = (await principalFromSession(db, req.cookies[SESSION_COOKIE])) ?? null;
     viaCookie = !!req.principal;
@@ -89,7 +91,7 @@ export async function buildApp(deps: AppDeps, routes: RoutePlugin[], opts: { log
   app.setErrorHandler(errorHandler);
 
   // JSON with strict UTF-8: invalid byte sequences are a 400, not silently replaced characters.
-  app.removeContentTypeParser(['application/json']);
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'application/problem+json'], { parseAs: 'buffer' }, (req, body: Buffer, done) => {
     let text: string;
     try {

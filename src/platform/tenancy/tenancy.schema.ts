@@ -13,8 +13,8 @@ export const tenants = pgTable(
     /** data: URL of a small image; served to the login page and the shell. */
     logo: text('logo'),
     version: integer('version').notNull().default(1),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('tenants_slug_uq').on(sql`lower(${t.slug})`)],
 );

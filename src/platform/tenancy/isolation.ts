@@ -1,0 +1,30 @@
+import { expect } from 'vitest';
+import type { App } from '../http/types.ts';
+import type { Session } from '../http/test-app.ts';
+
+interface OpenApiDoc {
+  paths: Record<string, Record<string, { 'x-access'?: string }>>;
+}
+
+/**
+ * Proves that a tenant cannot reach another tenant's row through any endpoint: every operation under
+ * `prefix` with an `{id}` path parameter is called by `intruder` (an admin of another tenant) with `id`,
+ * and must answer 404 — not 403, which would confirm that the id exists.
+ */
+export async function expectOtherTenantsIdsToBe404(app: App, intruder: Session, prefix: string, id: string): Promise<number> {
+  const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as OpenApiDoc;
+  let checked = 0;
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    if (!path.startsWith(prefix) || !path.includes('{id}')) continue;
+    for (const method of Object.keys(ops)) {
+      const url = `${path.replace('{id}', id)}${method === 'delete' ? '?version=1' : ''}`;
+      const m = method.toUpperCase() as 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+      let res = await intruder.request({ method: m, url, ...(m === 'GET' || m === 'DELETE' ? {} : { payload: { version: 1 } }) });
+      if (res.statusCode === 400 && m !== 'GET' && m !== 'DELETE') res = await intruder.request({ method: m, url, payload: {} });
+      expect(res.statusCode, `${m} ${url} → ${res.body}`).toBe(404);
+      checked++;
+    }
+  }
+  expect(checked, `no {id} endpoints under ${prefix}`).toBeGreaterThan(0);
+  return checked;
+}
