@@ -4,9 +4,10 @@ import { tenants } from '../src/platform/tenancy/tenancy.schema.ts';
 import { users } from '../src/platform/auth/auth.schema.ts';
 import { teams, teamMembers } from '../src/platform/teams/teams.schema.ts';
 import { hashPassword } from '../src/platform/auth/password.ts';
-import { systemCtx } from '../src/platform/tenancy/ctx.ts';
+import { joinTx, systemCtx } from '../src/platform/tenancy/ctx.ts';
 import { writeAudit } from '../src/platform/audit/audit.ts';
 import { demoTenants, DEMO_PASSWORD } from './demo-data.ts';
+import { createCnStandard } from '../src/platform/calendar/calendar.service.ts';
 
 /** Creates the demo tenants, users and teams; returns false (and does nothing) when any tenant exists. */
 export async function seedDemo(db: Db): Promise<boolean> {
@@ -30,6 +31,7 @@ export async function seedDemo(db: Db): Promise<boolean> {
         await tx.insert(teamMembers).values(t.members.map((email) => ({ tenantId: tenant.id, teamId: team.id, userId: idByEmail.get(email) as string })));
       }
       await writeAudit(tx, ctx, { action: 'seeded', entityType: 'tenant', entityId: tenant.id, after: { name: demo.name, users: inserted.length } });
+      await createCnStandard(joinTx(ctx, tx));
     }
   });
   return true;

@@ -2,7 +2,9 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './platform/db/db.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { buildApp } from './platform/http/app.ts';
-import { allRoutes } from './routes.ts';
+import { allRoutes, openApiTags } from './routes.ts';
+import './jobs.ts';
+import { startWorker } from './platform/jobs/worker.ts';
 import { seedDemo } from '../scripts/seed.lib.ts';
 import { demoTenants, DEMO_PASSWORD } from '../scripts/demo-data.ts';
 
@@ -21,8 +23,10 @@ async function main() {
   }
   await database.migrate();
   const seeded = config.seedDemo ? await seedDemo(database.db) : false;
-  const app = await buildApp({ database, config }, allRoutes);
+  const app = await buildApp({ database, config }, allRoutes, { tags: openApiTags });
   await app.listen({ port: config.port, host: config.host });
+  // Jobs, schedules and outbox delivery; RUN_WORKER=false makes an API-only process (PostgreSQL deployments).
+  const worker = config.runWorker ? startWorker(database, { log: app.log }) : null;
 
   const where = database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   const lines = [
@@ -46,6 +50,7 @@ async function main() {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await worker?.stop();
     await database.close();
     process.exit(0);
   };

@@ -1,4 +1,5 @@
-import type { RoutePlugin } from './platform/http/app.ts';
+import type { OpenApiTag, RoutePlugin } from './platform/http/app.ts';
+import { webhooksTagDescription } from './platform/webhooks/webhooks.contract.ts';
 import { healthRoutes } from './platform/http/health.routes.ts';
 import { authRoutes } from './platform/auth/auth.routes.ts';
 import { usersRoutes } from './platform/auth/users.routes.ts';
@@ -6,6 +7,12 @@ import { settingsRoutes } from './platform/tenancy/settings.routes.ts';
 import { teamsRoutes } from './platform/teams/teams.routes.ts';
 import { tokensRoutes } from './platform/auth/tokens.routes.ts';
 import { auditRoutes } from './platform/audit/audit.routes.ts';
+import { jobsRoutes } from './platform/jobs/jobs.routes.ts';
+import { webhooksRoutes } from './platform/webhooks/webhooks.routes.ts';
+import { calendarRoutes } from './platform/calendar/calendar.routes.ts';
 
 /** Every route plugin of the product: platform first, then one line per module. */
-export const allRoutes: RoutePlugin[] = [healthRoutes, authRoutes, usersRoutes, settingsRoutes, teamsRoutes, tokensRoutes, auditRoutes];
+export const allRoutes: RoutePlugin[] = [healthRoutes, authRoutes, usersRoutes, settingsRoutes, teamsRoutes, tokensRoutes, auditRoutes, jobsRoutes, webhooksRoutes, calendarRoutes];
+
+/** Tag descriptions shown in the OpenAPI document (integrator documentation). */
+export const openApiTags: OpenApiTag[] = [{ name: 'webhooks', description: webhooksTagDescription }];

@@ -15,6 +15,8 @@ export const permissions = [
   'webhooks.manage',
   'audit.read',
   'jobs.manage',
+  'calendars.read',
+  'calendars.manage',
 ] as const;
 export const Permission = z.enum(permissions);
 export type Permission = z.infer<typeof Permission>;
@@ -25,13 +27,13 @@ export type Access = Permission | 'public' | 'authenticated';
 /** Roles and what they may do: data, read by the server's checks and by the web navigation. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  manager: ['users.read', 'teams.read', 'settings.read', 'audit.read'],
-  agent: ['users.read', 'teams.read', 'settings.read'],
-  specialist: ['users.read', 'teams.read', 'settings.read'],
-  field_engineer: ['settings.read'],
+  manager: ['users.read', 'teams.read', 'settings.read', 'audit.read', 'calendars.read'],
+  agent: ['users.read', 'teams.read', 'settings.read', 'calendars.read'],
+  specialist: ['users.read', 'teams.read', 'settings.read', 'calendars.read'],
+  field_engineer: ['settings.read', 'calendars.read'],
   warehouse_clerk: ['settings.read'],
-  sales: ['users.read', 'settings.read'],
-  analyst: ['users.read', 'teams.read', 'settings.read'],
+  sales: ['users.read', 'settings.read', 'calendars.read'],
+  analyst: ['users.read', 'teams.read', 'settings.read', 'calendars.read'],
 };
 
 export function permissionsOf(userRoles: readonly Role[]): Set<Permission> {

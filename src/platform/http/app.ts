@@ -71,7 +71,12 @@ async function authenticate(req: FastifyRequest, reply: FastifyReply) {
   reply.header('cache-control', 'no-store');
 }
 
-export async function buildApp(deps: AppDeps, routes: RoutePlugin[], opts: { logger?: boolean | object } = {}): Promise<App> {
+export interface OpenApiTag {
+  name: string;
+  description: string;
+}
+
+export async function buildApp(deps: AppDeps, routes: RoutePlugin[], opts: { logger?: boolean | object; tags?: OpenApiTag[] } = {}): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? { level: deps.config.logLevel },
     bodyLimit: deps.config.bodyLimitBytes,
@@ -144,6 +149,7 @@ export async function buildApp(deps: AppDeps, routes: RoutePlugin[], opts: { log
         },
       },
       security: [{ bearer: [] }, { session: [] }],
+      tags: opts.tags ?? [],
     },
     transform: (arg) => {
       const out = jsonSchemaTransform(arg);

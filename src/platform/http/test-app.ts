@@ -4,7 +4,8 @@ import { createTestDatabase } from '../db/test-db.ts';
 import type { Database } from '../db/db.ts';
 import { buildApp } from './app.ts';
 import type { App } from './types.ts';
-import { allRoutes } from '../../routes.ts';
+import { allRoutes, openApiTags } from '../../routes.ts';
+import '../../jobs.ts';
 import { loadConfig } from '../../config.ts';
 import { tenants } from '../tenancy/tenancy.schema.ts';
 import { users } from '../auth/auth.schema.ts';
@@ -21,7 +22,7 @@ export interface TestApp {
 
 export async function createTestApp(): Promise<TestApp> {
   const database = await createTestDatabase();
-  const app = await buildApp({ database, config: { ...loadConfig(), bodyLimitBytes: 64 * 1024 } }, allRoutes, { logger: false });
+  const app = await buildApp({ database, config: { ...loadConfig(), bodyLimitBytes: 64 * 1024 } }, allRoutes, { logger: false, tags: openApiTags });
   await app.ready();
   return {
     app,

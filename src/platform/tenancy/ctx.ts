@@ -38,3 +38,8 @@ export function systemCtx(db: Db, tenant: { id: string; timeZone: string; defaul
     requestId: null,
   });
 }
+
+/** A ctx bound to an open transaction: service calls made with it join that transaction. */
+export function joinTx(ctx: Ctx, tx: Tx): Ctx {
+  return { ...ctx, db: tx as unknown as Db, tx: (fn) => fn(tx) };
+}

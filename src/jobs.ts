@@ -1,0 +1,4 @@
+// Every job handler and event subscriber of the product, loaded before the worker starts (they register
+// themselves on import). Add one line per module's <domain>.jobs.ts.
+import './platform/outbox/dispatch.ts';
+import './platform/webhooks/webhooks.delivery.ts';
