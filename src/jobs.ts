@@ -2,3 +2,4 @@
 // themselves on import). Add one line per module's <domain>.jobs.ts.
 import './platform/outbox/dispatch.ts';
 import './platform/webhooks/webhooks.delivery.ts';
+import './platform/jobs/housekeeping.ts';

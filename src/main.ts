@@ -4,6 +4,7 @@ import { DataDirLockedError } from './platform/db/lock.ts';
 import { buildApp } from './platform/http/app.ts';
 import { allRoutes, openApiTags } from './routes.ts';
 import './jobs.ts';
+import { scheduleHousekeeping } from './platform/jobs/housekeeping.ts';
 import { startWorker } from './platform/jobs/worker.ts';
 import { seedDemo } from '../scripts/seed.lib.ts';
 import { demoTenants, DEMO_PASSWORD } from '../scripts/demo-data.ts';
@@ -23,6 +24,7 @@ async function main() {
   }
   await database.migrate();
   const seeded = config.seedDemo ? await seedDemo(database.db) : false;
+  await scheduleHousekeeping(database.db);
   const app = await buildApp({ database, config }, allRoutes, { tags: openApiTags });
   await app.listen({ port: config.port, host: config.host });
   // Jobs, schedules and outbox delivery; RUN_WORKER=false makes an API-only process (PostgreSQL deployments).
