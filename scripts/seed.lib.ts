@@ -8,6 +8,7 @@ import { joinTx, systemCtx } from '../src/platform/tenancy/ctx.ts';
 import { writeAudit } from '../src/platform/audit/audit.ts';
 import { demoTenants, DEMO_PASSWORD } from './demo-data.ts';
 import { createCnStandard } from '../src/platform/calendar/calendar.service.ts';
+import { createDefaultPolicies } from '../src/modules/sla/index.ts';
 
 /** Creates the demo tenants, users and teams; returns false (and does nothing) when any tenant exists. */
 export async function seedDemo(db: Db): Promise<boolean> {
@@ -32,6 +33,7 @@ export async function seedDemo(db: Db): Promise<boolean> {
       }
       await writeAudit(tx, ctx, { action: 'seeded', entityType: 'tenant', entityId: tenant.id, after: { name: demo.name, users: inserted.length } });
       await createCnStandard(joinTx(ctx, tx));
+      await createDefaultPolicies(joinTx(ctx, tx));
     }
   });
   return true;

@@ -3,3 +3,4 @@
 import './platform/outbox/dispatch.ts';
 import './platform/webhooks/webhooks.delivery.ts';
 import './platform/jobs/housekeeping.ts';
+import './modules/tickets/tickets.jobs.ts';

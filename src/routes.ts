@@ -10,9 +10,12 @@ import { auditRoutes } from './platform/audit/audit.routes.ts';
 import { jobsRoutes } from './platform/jobs/jobs.routes.ts';
 import { webhooksRoutes } from './platform/webhooks/webhooks.routes.ts';
 import { calendarRoutes } from './platform/calendar/calendar.routes.ts';
+import { customersRoutes } from './modules/customers/customers.routes.ts';
+import { ticketsRoutes } from './modules/tickets/tickets.routes.ts';
+import { slaRoutes } from './modules/sla/sla.routes.ts';
 
 /** Every route plugin of the product: platform first, then one line per module. */
-export const allRoutes: RoutePlugin[] = [healthRoutes, authRoutes, usersRoutes, settingsRoutes, teamsRoutes, tokensRoutes, auditRoutes, jobsRoutes, webhooksRoutes, calendarRoutes];
+export const allRoutes: RoutePlugin[] = [healthRoutes, authRoutes, usersRoutes, settingsRoutes, teamsRoutes, tokensRoutes, auditRoutes, jobsRoutes, webhooksRoutes, calendarRoutes, customersRoutes, ticketsRoutes, slaRoutes];
 
 /** Tag descriptions shown in the OpenAPI document (integrator documentation). */
 export const openApiTags: OpenApiTag[] = [{ name: 'webhooks', description: webhooksTagDescription }];

@@ -17,6 +17,11 @@ export const permissions = [
   'jobs.manage',
   'calendars.read',
   'calendars.manage',
+  'customers.read',
+  'tickets.read',
+  'tickets.create',
+  'tickets.update',
+  'sla.manage',
 ] as const;
 export const Permission = z.enum(permissions);
 export type Permission = z.infer<typeof Permission>;
@@ -27,13 +32,13 @@ export type Access = Permission | 'public' | 'authenticated';
 /** Roles and what they may do: data, read by the server's checks and by the web navigation. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  manager: ['users.read', 'teams.read', 'settings.read', 'audit.read', 'calendars.read'],
-  agent: ['users.read', 'teams.read', 'settings.read', 'calendars.read'],
-  specialist: ['users.read', 'teams.read', 'settings.read', 'calendars.read'],
+  manager: ['users.read', 'teams.read', 'settings.read', 'audit.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update', 'sla.manage'],
+  agent: ['users.read', 'teams.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update'],
+  specialist: ['users.read', 'teams.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update'],
   field_engineer: ['settings.read', 'calendars.read'],
   warehouse_clerk: ['settings.read'],
-  sales: ['users.read', 'settings.read', 'calendars.read'],
-  analyst: ['users.read', 'teams.read', 'settings.read', 'calendars.read'],
+  sales: ['users.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create'],
+  analyst: ['users.read', 'teams.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read'],
 };
 
 export function permissionsOf(userRoles: readonly Role[]): Set<Permission> {

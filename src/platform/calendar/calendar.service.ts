@@ -153,10 +153,10 @@ export async function deleteCalendar(ctx: Ctx, idOrCode: string, version: number
 }
 
 /** The rules the SLA clock needs, by id or code. */
-export async function calendarRules(ctx: Pick<Ctx, 'db' | 'tenantId'>, idOrCode: string): Promise<CalendarRules> {
-  const row = await findRow(ctx.db, ctx.tenantId, idOrCode);
+export async function calendarRules(q: Queryable, tenantId: string, idOrCode: string): Promise<CalendarRules> {
+  const row = await findRow(q, tenantId, idOrCode);
   if (!row) throw notFound();
-  const days = await daysOf(ctx.db, ctx.tenantId, row.id);
+  const days = await daysOf(q, tenantId, row.id);
   return {
     timeZone: row.timeZone,
     weeklyHours: row.weeklyHours,
@@ -166,7 +166,7 @@ export async function calendarRules(ctx: Pick<Ctx, 'db' | 'tenantId'>, idOrCode:
 }
 
 export async function dueAfter(ctx: Ctx, idOrCode: string, start: Date, minutes: number): Promise<Date> {
-  const rules = await calendarRules(ctx, idOrCode);
+  const rules = await calendarRules(ctx.db, ctx.tenantId, idOrCode);
   try {
     return addBusinessMinutes(rules, start, minutes);
   } catch (e) {
@@ -176,5 +176,5 @@ export async function dueAfter(ctx: Ctx, idOrCode: string, start: Date, minutes:
 }
 
 export async function minutesBetween(ctx: Ctx, idOrCode: string, from: Date, to: Date): Promise<number> {
-  return businessMinutesBetween(await calendarRules(ctx, idOrCode), from, to);
+  return businessMinutesBetween(await calendarRules(ctx.db, ctx.tenantId, idOrCode), from, to);
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -51,6 +52,9 @@ async function appliedMigrations(db: Db): Promise<number> {
 
 export async function openPostgres(url: string, poolMax = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolMax });
+  // An idle connection closed by the server (restart, failover, idle timeout) must not kill the process:
+  // the pool drops it and opens a new one on the next query.
+  pool.on('error', (err) => console.error(`PostgreSQL connection lost (${err.message}); it will be replaced.`));
   const db = drizzlePg(pool) as unknown as Db;
   const expected = journalSize();
   return {
@@ -81,7 +85,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   const release = dataDir ? lockDataDir(dataDir) : () => undefined;
   let client: PGlite;
   try {
-    client = dataDir ? await PGlite.create(path.join(dataDir, 'pglite')) : await PGlite.create();
+    const extensions = { btree_gin };
+    client = dataDir ? await PGlite.create(path.join(dataDir, 'pglite'), { extensions }) : await PGlite.create({ extensions });
   } catch (e) {
     release();
     throw e;

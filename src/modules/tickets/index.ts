@@ -1,0 +1,5 @@
+/** The tickets module's public surface for other modules (channels, import, analytics). */
+export * from './tickets.contract.ts';
+export { createTicket, createTicketInTx, getTicket, loadTicketRow } from './tickets.service.ts';
+export { addMessage, addMessageInTx, type MessageInput } from './messages.service.ts';
+export { tickets, ticketMessages, ticketEvents } from './tickets.schema.ts';

@@ -1,0 +1,74 @@
+import type { Tx } from '../../platform/db/db.ts';
+import { enqueue } from '../../platform/jobs/index.ts';
+import { calendarRules } from '../../platform/calendar/calendar.service.ts';
+import type { CalendarRules } from '../../platform/calendar/business-time.ts';
+import { getPolicy, selectPolicy, slaClock, type Clock, type SlaPolicy, type SlaSubject } from '../sla/index.ts';
+import type { tickets } from './tickets.schema.ts';
+
+type TicketRow = typeof tickets.$inferSelect;
+
+export const SLA_CHECK_JOB = 'tickets.sla_check';
+
+export function clockOf(r: TicketRow): Clock {
+  return {
+    firstResponseDueAt: r.firstResponseDueAt,
+    firstRespondedAt: r.firstRespondedAt,
+    nextResponseDueAt: r.nextResponseDueAt,
+    resolutionDueAt: r.resolutionDueAt,
+    resolvedAt: r.resolvedAt,
+    pausedAt: r.slaPausedAt,
+  };
+}
+
+export function clockColumns(c: Clock) {
+  return {
+    firstResponseDueAt: c.firstResponseDueAt,
+    firstRespondedAt: c.firstRespondedAt,
+    nextResponseDueAt: c.nextResponseDueAt,
+    resolutionDueAt: c.resolutionDueAt,
+    resolvedAt: c.resolvedAt,
+    slaPausedAt: c.pausedAt,
+    slaDueAt: slaClock.earliestDue(c),
+  };
+}
+
+export interface SlaContext {
+  policy: SlaPolicy;
+  rules: CalendarRules;
+}
+
+/** The policy and calendar of a new ticket; null when no policy applies. */
+export async function slaForNewTicket(tx: Tx, tenantId: string, subject: SlaSubject): Promise<SlaContext | null> {
+  const policy = await selectPolicy(tx, tenantId, subject);
+  if (!policy) return null;
+  return { policy, rules: await calendarRules(tx, tenantId, policy.calendarId) };
+}
+
+/** The policy and calendar a ticket was created under (policy edits do not move existing tickets' targets). */
+export async function slaOfTicket(tx: Tx, r: TicketRow): Promise<SlaContext | null> {
+  if (!r.slaPolicyId || !r.slaCalendarId) return null;
+  const policy = await getPolicy(tx, r.tenantId, r.slaPolicyId);
+  if (!policy) return null;
+  return { policy, rules: await calendarRules(tx, r.tenantId, r.slaCalendarId) };
+}
+
+/**
+ * A check at each running target's warning time and due time; the job re-reads the ticket, so checks for
+ * targets that have since stopped or moved do nothing. Deduplicated per ticket, target and instant.
+ */
+export async function scheduleChecks(tx: Tx, tenantId: string, ticketId: string, clock: Clock, warnAtPercent: number, startedAt: Date): Promise<void> {
+  for (const { target, dueAt } of slaClock.runningTargets(clock)) {
+    const span = dueAt.getTime() - startedAt.getTime();
+    const warnAt = new Date(startedAt.getTime() + (span * warnAtPercent) / 100);
+    for (const [kind, runAt] of [['warning', warnAt], ['breach', dueAt]] as const) {
+      if (kind === 'warning' && span <= 0) continue;
+      await enqueue(tx, {
+        tenantId,
+        name: SLA_CHECK_JOB,
+        payload: { ticketId, target, kind, dueAt: dueAt.toISOString() },
+        runAt,
+        dedupeKey: `sla:${ticketId}:${target}:${kind}:${dueAt.toISOString()}`,
+      });
+    }
+  }
+}
