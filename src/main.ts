@@ -58,6 +58,13 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGHUP', () => void stop('SIGHUP'));
+  // `npm start` does not pass SIGTERM on to this process: when npm goes away we are re-parented, so stop
+  // too rather than keep the port and the PGlite lock as an orphan.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop('parent exited');
+  }, 1000).unref();
 }
 
 main().catch((e) => {
