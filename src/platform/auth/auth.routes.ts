@@ -4,7 +4,7 @@ import { LANG_COOKIE, SESSION_COOKIE } from '../http/app.ts';
 import { LoginInput, Me, PublicTenant, UpdateMe } from './auth.contract.ts';
 import { login, logout, updateMe } from './auth.service.ts';
 import { permissionsOf, Role, rolePermissions } from './roles.contract.ts';
-import { principalFromSession } from './principal.ts';
+import { logoUrl, principalFromSession } from './principal.ts';
 import { findTenantBySlug } from '../tenancy/tenancy.service.ts';
 import { notFound } from '../http/errors.ts';
 import type { Locale } from '../i18n/i18n.contract.ts';
@@ -84,7 +84,19 @@ export function authRoutes(app: App) {
     async (req) => {
       const t = await findTenantBySlug(app.deps.database.db, req.params.slug);
       if (!t) throw notFound();
-      return { slug: t.slug, name: t.name, logo: t.logo, defaultLocale: t.defaultLocale === 'en' ? ('en' as const) : ('zh-CN' as const) };
+      return { slug: t.slug, name: t.name, logo: logoUrl(t.slug, !!t.logo, t.version), defaultLocale: t.defaultLocale === 'en' ? ('en' as const) : ('zh-CN' as const) };
+    },
+  );
+
+  app.get(
+    '/api/v1/public/tenants/:slug/logo',
+    { config: { access: 'public' }, schema: { tags: ['auth'], summary: "The organisation's logo image", params: z.object({ slug: z.string().max(100) }) } },
+    async (req, reply) => {
+      const t = await findTenantBySlug(app.deps.database.db, req.params.slug);
+      const m = t?.logo ? /^data:(image\/[a-z+]+);base64,(.*)$/.exec(t.logo) : null;
+      if (!m) throw notFound();
+      // the URL carries the settings version, so a changed logo gets a new URL
+      return reply.type(m[1]).header('cache-control', 'public, max-age=86400').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(Buffer.from(m[2], 'base64'));
     },
   );
 

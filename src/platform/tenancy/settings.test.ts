@@ -19,9 +19,15 @@ describe('tenant settings', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ name: '新名字', timeZone: 'Europe/Berlin', defaultLocale: 'en', logo, version: s.version + 1 });
     const me = (await admin.request({ method: 'GET', url: '/api/v1/me' })).json();
-    expect(me).toMatchObject({ tenantName: '新名字', timeZone: 'Europe/Berlin', tenantLogo: logo });
+    expect(me).toMatchObject({ tenantName: '新名字', timeZone: 'Europe/Berlin' });
+    // the logo travels as its own cacheable image, its URL changing with the settings version
+    expect(me.tenantLogo).toBe(`/api/v1/public/tenants/${admin.user.tenant.slug}/logo?v=${s.version + 1}`);
+    const img = await t.app.inject({ method: 'GET', url: me.tenantLogo });
+    expect(img.statusCode).toBe(200);
+    expect(img.headers['content-type']).toBe('image/png');
+    expect(img.rawPayload.subarray(1, 4).toString()).toBe('PNG');
     const pub = await t.app.inject({ method: 'GET', url: `/api/v1/public/tenants/${admin.user.tenant.slug}` });
-    expect(pub.json()).toMatchObject({ name: '新名字', defaultLocale: 'en' });
+    expect(pub.json()).toMatchObject({ name: '新名字', defaultLocale: 'en', logo: me.tenantLogo });
   });
 
   it('rejects an unknown time zone, a non-image logo and a stale version', async () => {
