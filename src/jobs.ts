@@ -4,3 +4,5 @@ import './platform/outbox/dispatch.ts';
 import './platform/webhooks/webhooks.delivery.ts';
 import './platform/jobs/housekeeping.ts';
 import './modules/tickets/tickets.jobs.ts';
+import './modules/import/import.jobs.ts';
+import './modules/channels/email.jobs.ts';

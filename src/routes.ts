@@ -12,10 +12,14 @@ import { webhooksRoutes } from './platform/webhooks/webhooks.routes.ts';
 import { calendarRoutes } from './platform/calendar/calendar.routes.ts';
 import { customersRoutes } from './modules/customers/customers.routes.ts';
 import { ticketsRoutes } from './modules/tickets/tickets.routes.ts';
+import { ticketWorkflowRoutes } from './modules/tickets/workflow.routes.ts';
+import { ticketStreamRoutes } from './modules/tickets/tickets.stream.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
+import { importRoutes } from './modules/import/import.routes.ts';
+import { emailRoutes } from './modules/channels/email.routes.ts';
 
 /** Every route plugin of the product: platform first, then one line per module. */
-export const allRoutes: RoutePlugin[] = [healthRoutes, authRoutes, usersRoutes, settingsRoutes, teamsRoutes, tokensRoutes, auditRoutes, jobsRoutes, webhooksRoutes, calendarRoutes, customersRoutes, ticketsRoutes, slaRoutes];
+export const allRoutes: RoutePlugin[] = [healthRoutes, authRoutes, usersRoutes, settingsRoutes, teamsRoutes, tokensRoutes, auditRoutes, jobsRoutes, webhooksRoutes, calendarRoutes, customersRoutes, ticketsRoutes, ticketWorkflowRoutes, ticketStreamRoutes, slaRoutes, importRoutes, emailRoutes];
 
 /** Tag descriptions shown in the OpenAPI document (integrator documentation). */
 export const openApiTags: OpenApiTag[] = [{ name: 'webhooks', description: webhooksTagDescription }];

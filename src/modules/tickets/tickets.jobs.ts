@@ -8,6 +8,8 @@ import { slaClock, type SlaTarget } from '../sla/index.ts';
 import { tickets } from './tickets.schema.ts';
 import { addEvent, loadTicketRow } from './tickets.service.ts';
 import { clockOf, SLA_CHECK_JOB } from './ticket-sla.ts';
+import { getRouting } from './routing.service.ts';
+import { escalateInTx } from './escalation.service.ts';
 
 registerEventTypes('ticket.created', 'ticket.updated', 'ticket_message.created', 'ticket.sla_warning', 'ticket.sla_breached', 'customer.created');
 
@@ -44,5 +46,10 @@ registerJob<CheckPayload>(SLA_CHECK_JOB, async (job) => {
       .where(and(eq(tickets.tenantId, job.tenantId), eq(tickets.id, ticketId)));
     await addEvent(tx, ctx, ticketId, 'sla_breached', { target, dueAt });
     await recordChange(tx, ctx, { action: 'sla_breached', entityType: 'ticket', entityId: ticketId, after: { target, dueAt, number: row.number, assigneeId: row.assigneeId, teamId: row.teamId } });
+    // automatic escalation: a first-line ticket whose team asks for it moves to the L2 team once
+    const routing = row.teamId ? await getRouting(tx, job.tenantId, row.teamId) : null;
+    if (routing?.escalateOnBreach && routing.escalationTeamId && row.escalationLevel === 0) {
+      await escalateInTx(tx, ctx, { ...row, slaBreaches: [...row.slaBreaches, target] }, `SLA ${target} breached`);
+    }
   });
 });

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { App } from '../../platform/http/types.ts';
 import { page } from '../../platform/http/pagination.contract.ts';
 import { AddMessage, CreateTicket, Ticket, TicketDetail, TicketListQuery, TicketMessage, UpdateTicket } from './tickets.contract.ts';
-import { createTicket, getTicket, listTickets, updateTicket } from './tickets.service.ts';
+import { createTicket, getTicket, listTickets } from './tickets.service.ts';
+import { updateTicket } from './tickets.update.ts';
 import { addMessage } from './messages.service.ts';
 
 const IdParam = z.object({ id: z.string().uuid() });

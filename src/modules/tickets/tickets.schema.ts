@@ -42,6 +42,10 @@ export const tickets = pgTable(
     slaDueAt: ts('sla_due_at'),
     slaBreaches: text('sla_breaches').array().notNull().default(sql`'{}'::text[]`),
     reopenCount: integer('reopen_count').notNull().default(0),
+    /** 0 = first line; each escalation adds one, a hand-back takes one off */
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    escalatedFromTeamId: uuid('escalated_from_team_id'),
+    mergedIntoId: uuid('merged_into_id'),
     searchVector: tsvector('search_vector'),
     version: integer('version').notNull().default(1),
     createdAt: ts('created_at').notNull().defaultNow(),

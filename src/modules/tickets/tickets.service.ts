@@ -2,7 +2,6 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
-import { checkVersion } from '../../platform/db/concurrency.ts';
 import { AppError, fieldError, notFound } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { recordChange } from '../../platform/outbox/outbox.ts';
@@ -13,8 +12,9 @@ import { searchQuery, searchVector } from '../../platform/search/search.ts';
 import { getCustomers, resolveCustomer } from '../customers/index.ts';
 import { slaClock } from '../sla/index.ts';
 import { ticketEvents, ticketMessages, tickets } from './tickets.schema.ts';
-import { canTransition, type CreateTicket, type SlaState, type Ticket, type TicketDetail, type TicketListQuery, type TicketStatus, type UpdateTicket } from './tickets.contract.ts';
-import { clockColumns, clockOf, scheduleChecks, slaForNewTicket, slaOfTicket, type SlaContext } from './ticket-sla.ts';
+import { canTransition, type CreateTicket, type SlaState, type Ticket, type TicketDetail, type TicketListQuery, type TicketStatus } from './tickets.contract.ts';
+import { clockColumns, clockOf, scheduleChecks, slaForNewTicket, type SlaContext } from './ticket-sla.ts';
+import { pickAssignee } from './routing.service.ts';
 
 export type TicketRow = typeof tickets.$inferSelect;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -64,7 +64,7 @@ export function toTicket(r: TicketRow, customerName: string | null): Ticket {
   };
 }
 
-async function withCustomerNames(q: Queryable, tenantId: string, rs: TicketRow[]): Promise<Ticket[]> {
+export async function withCustomerNames(q: Queryable, tenantId: string, rs: TicketRow[]): Promise<Ticket[]> {
   const customers = await getCustomers(q, tenantId, rs.map((r) => r.customerId).filter((x): x is string => !!x));
   const names = new Map(customers.map((c) => [c.id, c.name]));
   return rs.map((r) => toTicket(r, r.customerId ? (names.get(r.customerId) ?? null) : null));
@@ -81,7 +81,7 @@ export async function addEvent(tx: Tx, ctx: Ctx, ticketId: string, type: string,
   await tx.insert(ticketEvents).values({ tenantId: ctx.tenantId, ticketId, type, actorUserId: ctx.actor.userId, actorName: ctx.actor.name, data: data ?? {}, ...(at ? { at } : {}) });
 }
 
-async function assertRefs(q: Queryable, ctx: Ctx, input: { assigneeId?: string | null; teamId?: string | null }) {
+export async function assertRefs(q: Queryable, ctx: Ctx, input: { assigneeId?: string | null; teamId?: string | null }) {
   if (input.assigneeId) {
     const [u] = await q.select({ id: users.id }).from(users).where(and(eq(users.tenantId, ctx.tenantId), eq(users.id, input.assigneeId), eq(users.active, true)));
     if (!u) throw fieldError('assigneeId', 'not_found', 422);
@@ -118,6 +118,9 @@ export async function createTicketInTx(tx: Tx, ctx: Ctx, input: CreateTicket, op
   const [customer] = customerId ? await getCustomers(tx, ctx.tenantId, [customerId]) : [];
   const sla: SlaContext | null = await slaForNewTicket(tx, ctx.tenantId, { type: input.type, priority: input.priority, channel: input.channel, tier: customer?.tier ?? 'regular' });
   const clock = sla ? slaClock.startClock(sla.rules, sla.policy, createdAt) : slaClock.emptyClock;
+  // routing (VIP dedicated agent, round robin, least loaded, skills) only for live tickets, not imports
+  const assigneeId =
+    input.assigneeId ?? (opts.createdAt ? null : await pickAssignee(tx, ctx.tenantId, { teamId: input.teamId ?? null, customerId, tags: input.tags, customFields: input.customFields, category: input.category ?? null }));
   const seq = await nextNumber(tx, ctx.tenantId, 'ticket');
   const year = DateTime.fromJSDate(createdAt, { zone: ctx.timeZone }).year;
   const number = `T-${year}-${String(seq).padStart(6, '0')}`;
@@ -136,7 +139,7 @@ export async function createTicketInTx(tx: Tx, ctx: Ctx, input: CreateTicket, op
       category: input.category ?? null,
       faultCode: input.faultCode ?? null,
       customerId,
-      assigneeId: input.assigneeId ?? null,
+      assigneeId,
       teamId: input.teamId ?? null,
       tags: [...new Set(input.tags)],
       customFields: input.customFields,
@@ -259,44 +262,6 @@ export function statusChange(row: TicketRow, to: TicketStatus, sla: SlaContext |
     reopening,
     columns: { status: to, ...clockColumns(clock), ...(to === 'closed' ? { closedAt: at } : {}), ...(reopening ? { reopenCount: row.reopenCount + 1, closedAt: null } : {}) },
   };
-}
-
-export async function updateTicket(ctx: Ctx, id: string, input: UpdateTicket): Promise<Ticket> {
-  return ctx.tx(async (tx) => {
-    const current = checkVersion(await loadTicketRow(tx, ctx.tenantId, id, true), input.version, 'ticket');
-    await assertRefs(tx, ctx, input);
-    const now = new Date();
-    const { version: _v, status, ...fields } = input;
-    const changed: Record<string, { from: unknown; to: unknown }> = {};
-    for (const [k, v] of Object.entries(fields)) {
-      const before = current[k as keyof TicketRow];
-      if (v !== undefined && JSON.stringify(before) !== JSON.stringify(v)) changed[k] = { from: before, to: v };
-    }
-    let statusCols = {};
-    let sla: SlaContext | null = null;
-    let reopening = false;
-    if (status && status !== current.status) {
-      sla = await slaOfTicket(tx, current);
-      const s = statusChange(current, status, sla, now);
-      statusCols = s.columns;
-      reopening = s.reopening;
-      changed.status = { from: current.status, to: status };
-    }
-    if (Object.keys(changed).length === 0) return (await withCustomerNames(tx, ctx.tenantId, [current]))[0];
-    const [row] = await tx
-      .update(tickets)
-      .set({ ...fields, ...statusCols, version: sql`${tickets.version} + 1`, updatedAt: now })
-      .where(and(eq(tickets.tenantId, ctx.tenantId), eq(tickets.id, id)))
-      .returning();
-    if (input.subject) await refreshSearch(tx, row);
-    for (const [field, c] of Object.entries(changed)) {
-      await addEvent(tx, ctx, id, field === 'status' ? (reopening ? 'reopened' : 'status_changed') : field === 'assigneeId' ? 'assigned' : 'field_changed', { field, ...c });
-    }
-    const [before, after] = await withCustomerNames(tx, ctx.tenantId, [current, row]);
-    await recordChange(tx, ctx, { action: 'updated', entityType: 'ticket', entityId: id, before, after });
-    if (sla && row.slaDueAt) await scheduleChecks(tx, ctx.tenantId, id, clockOf(row), sla.policy.warnAtPercent, now);
-    return after;
-  });
 }
 
 export async function refreshSearch(tx: Tx, r: TicketRow): Promise<void> {

@@ -146,6 +146,11 @@ describe('tickets', () => {
     const intruder = await signIn(t.app, await createUser(t.database, await createTenant(t.database), ['admin']));
     await expectOtherTenantsIdsToBe404(t.app, intruder, '/api/v1/tickets', tk.id, {
       'POST /api/v1/tickets/{id}/messages': { body: { kind: 'note', body: 'hi' } },
+      'POST /api/v1/tickets/{id}/escalate': { body: { version: 1, reason: 'x' } },
+      'POST /api/v1/tickets/{id}/hand-back': { body: { version: 1, reason: 'x' } },
+      'POST /api/v1/tickets/{id}/merge': { body: { version: 1, intoTicketId: '00000000-0000-4000-8000-000000000004' } },
+      'POST /api/v1/tickets/{id}/links': { body: { otherId: '00000000-0000-4000-8000-000000000002', kind: 'related' } },
+      'POST /api/v1/tickets/{id}/apply-macro': { body: { version: 1, macroId: '00000000-0000-4000-8000-000000000003' } },
     });
     expect((await intruder.request({ method: 'GET', url: '/api/v1/tickets' })).json().items).toEqual([]);
     const badAssignee = await create(agent, { subject: 'x', assigneeId: intruder.user.id });

@@ -22,6 +22,8 @@ export const permissions = [
   'tickets.create',
   'tickets.update',
   'sla.manage',
+  'tickets.configure',
+  'tickets.import',
 ] as const;
 export const Permission = z.enum(permissions);
 export type Permission = z.infer<typeof Permission>;
@@ -32,7 +34,7 @@ export type Access = Permission | 'public' | 'authenticated';
 /** Roles and what they may do: data, read by the server's checks and by the web navigation. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  manager: ['users.read', 'teams.read', 'settings.read', 'audit.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update', 'sla.manage'],
+  manager: ['users.read', 'teams.read', 'settings.read', 'audit.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update', 'sla.manage', 'tickets.configure', 'tickets.import'],
   agent: ['users.read', 'teams.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update'],
   specialist: ['users.read', 'teams.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update'],
   field_engineer: ['settings.read', 'calendars.read'],

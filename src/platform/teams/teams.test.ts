@@ -44,7 +44,7 @@ describe('teams', () => {
   it('is invisible to other tenants', async () => {
     const team = (await admin.request({ method: 'POST', url: '/api/v1/teams', payload: { name: 'Secret team' } })).json();
     const intruder = await signIn(t.app, await createUser(t.database, await createTenant(t.database), ['admin']));
-    await expectOtherTenantsIdsToBe404(t.app, intruder, '/api/v1/teams', team.id);
+    await expectOtherTenantsIdsToBe404(t.app, intruder, '/api/v1/teams', team.id, { 'PUT /api/v1/teams/{id}/routing': { body: { version: 0, mode: 'round_robin' } } });
     expect((await admin.request({ method: 'GET', url: `/api/v1/teams/${team.id}` })).json().version).toBe(1);
   });
 });

@@ -27,7 +27,8 @@ export async function expectOtherTenantsIdsToBe404(
       const m = method.toUpperCase() as 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
       const given = valid[`${m} ${path}`] ?? {};
       const query = given.query ?? (m === 'DELETE' ? 'version=1' : '');
-      const url = `${path.replace(/\{id\w*\}/, id)}${query ? `?${query}` : ''}`;
+      // the id under test goes in the first parameter; any other path parameter gets a well-formed unknown uuid
+      const url = `${path.replace(/\{id\w*\}/, id).replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000001')}${query ? `?${query}` : ''}`;
       const body = given.body ?? { version: 1 };
       let res = await intruder.request({ method: m, url, ...(m === 'GET' || m === 'DELETE' ? {} : { payload: body as object }) });
       if (res.statusCode === 400 && m !== 'GET' && m !== 'DELETE') res = await intruder.request({ method: m, url, payload: {} });
