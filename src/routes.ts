@@ -17,9 +17,10 @@ import { ticketStreamRoutes } from './modules/tickets/tickets.stream.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { importRoutes } from './modules/import/import.routes.ts';
 import { emailRoutes } from './modules/channels/email.routes.ts';
+import { intakeRoutes } from './modules/channels/intake.routes.ts';
 
 /** Every route plugin of the product: platform first, then one line per module. */
-export const allRoutes: RoutePlugin[] = [healthRoutes, authRoutes, usersRoutes, settingsRoutes, teamsRoutes, tokensRoutes, auditRoutes, jobsRoutes, webhooksRoutes, calendarRoutes, customersRoutes, ticketsRoutes, ticketWorkflowRoutes, ticketStreamRoutes, slaRoutes, importRoutes, emailRoutes];
+export const allRoutes: RoutePlugin[] = [healthRoutes, authRoutes, usersRoutes, settingsRoutes, teamsRoutes, tokensRoutes, auditRoutes, jobsRoutes, webhooksRoutes, calendarRoutes, customersRoutes, ticketsRoutes, ticketWorkflowRoutes, ticketStreamRoutes, slaRoutes, importRoutes, emailRoutes, intakeRoutes];
 
 /** Tag descriptions shown in the OpenAPI document (integrator documentation). */
 export const openApiTags: OpenApiTag[] = [{ name: 'webhooks', description: webhooksTagDescription }];

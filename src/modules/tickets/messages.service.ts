@@ -9,6 +9,7 @@ import { ticketMessages, tickets } from './tickets.schema.ts';
 import type { AuthorType, Channel, MessageKind, TicketMessage, TicketStatus } from './tickets.contract.ts';
 import { addEvent, loadTicketRow, statusChange, type TicketRow } from './tickets.service.ts';
 import { clockColumns, clockOf, scheduleChecks, slaOfTicket } from './ticket-sla.ts';
+import { resolveMentions } from './mentions.ts';
 
 export interface MessageInput {
   kind: MessageKind;
@@ -75,6 +76,14 @@ export async function addMessageInTx(tx: Tx, ctx: Ctx, ticketId: string, m: Mess
     .where(and(eq(tickets.tenantId, ctx.tenantId), eq(tickets.id, ticketId)));
   if (statusChanged) await addEvent(tx, ctx, ticketId, reopened ? 'reopened' : 'status_changed', { field: 'status', from: row.status, to: newStatus, cause: 'message' }, at);
   await addEvent(tx, ctx, ticketId, 'message_added', { messageId: msg.id, kind: m.kind, authorType: m.authorType }, at);
+  if (m.authorType === 'agent') {
+    const mentioned = await resolveMentions(tx, ctx.tenantId, m.body);
+    if (mentioned.length) {
+      await addEvent(tx, ctx, ticketId, 'mentioned', { messageId: msg.id, users: mentioned }, at);
+      // the outbox event is what notifies them (webhooks, in-app notifications)
+      await recordChange(tx, ctx, { action: 'mentioned', entityType: 'ticket', entityId: ticketId, after: { messageId: msg.id, number: row.number, userIds: mentioned.map((u) => u.id) } });
+    }
+  }
   const dto: TicketMessage = {
     id: msg.id,
     kind: m.kind,

@@ -1,11 +1,11 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import { checkVersion } from '../../platform/db/concurrency.ts';
 import { AppError, fieldError, notFound } from '../../platform/http/errors.ts';
 import { recordChange } from '../../platform/outbox/outbox.ts';
 import { ticketLinks } from './routing.schema.ts';
 import { ticketMessages, tickets } from './tickets.schema.ts';
-import { addEvent, loadTicketRow, withCustomerNames } from './tickets.service.ts';
+import { addEvent, createTicketInTx, loadTicketRow, withCustomerNames } from './tickets.service.ts';
 import { addMessageInTx } from './messages.service.ts';
 import type { Ticket } from './tickets.contract.ts';
 
@@ -85,5 +85,38 @@ export async function merge(ctx: Ctx, sourceId: string, input: { version: number
     await recordChange(tx, ctx, { action: 'merged', entityType: 'ticket', entityId: source.id, before: { status: source.status }, after: { mergedIntoId: target.id } });
     const [after] = await withCustomerNames(tx, ctx.tenantId, [(await loadTicketRow(tx, ctx.tenantId, target.id))!]);
     return after;
+  });
+}
+
+/**
+ * Split: the chosen messages move to a new ticket for the same customer (a second problem raised in the
+ * same conversation); both tickets are linked as related and keep the move in their history.
+ */
+export async function split(ctx: Ctx, sourceId: string, input: { version: number; messageIds: string[]; subject: string }): Promise<Ticket> {
+  return ctx.tx(async (tx) => {
+    const source = checkVersion(await loadTicketRow(tx, ctx.tenantId, sourceId, true), input.version, 'ticket');
+    const own = await tx
+      .select({ id: ticketMessages.id, body: ticketMessages.body })
+      .from(ticketMessages)
+      .where(and(eq(ticketMessages.tenantId, ctx.tenantId), eq(ticketMessages.ticketId, sourceId), inArray(ticketMessages.id, input.messageIds)));
+    if (own.length !== new Set(input.messageIds).size) throw fieldError('messageIds', 'not_found', 422);
+    const { row } = await createTicketInTx(tx, ctx, {
+      subject: input.subject,
+      description: own.map((m) => m.body).join('\n\n').slice(0, 100_000),
+      type: source.type as Ticket['type'],
+      priority: source.priority as Ticket['priority'],
+      channel: source.channel as Ticket['channel'],
+      customerId: source.customerId ?? undefined,
+      teamId: source.teamId ?? undefined,
+      tags: source.tags,
+      customFields: source.customFields as Ticket['customFields'],
+    });
+    await tx.update(ticketMessages).set({ ticketId: row.id }).where(and(eq(ticketMessages.tenantId, ctx.tenantId), inArray(ticketMessages.id, input.messageIds)));
+    await tx.insert(ticketLinks).values({ tenantId: ctx.tenantId, ticketId: sourceId, otherId: row.id, kind: 'related' }).onConflictDoNothing();
+    await tx.update(tickets).set({ version: sql`${tickets.version} + 1`, updatedAt: new Date() }).where(and(eq(tickets.tenantId, ctx.tenantId), eq(tickets.id, sourceId)));
+    await addEvent(tx, ctx, sourceId, 'split_to', { ticketId: row.id, number: row.number, messages: input.messageIds.length });
+    await addEvent(tx, ctx, row.id, 'split_from', { ticketId: sourceId, number: source.number, messages: input.messageIds.length });
+    await recordChange(tx, ctx, { action: 'split', entityType: 'ticket', entityId: sourceId, after: { newTicketId: row.id, messageIds: input.messageIds } });
+    return (await withCustomerNames(tx, ctx.tenantId, [row]))[0];
   });
 }

@@ -11,7 +11,10 @@ import { clockOf, SLA_CHECK_JOB } from './ticket-sla.ts';
 import { getRouting } from './routing.service.ts';
 import { escalateInTx } from './escalation.service.ts';
 
-registerEventTypes('ticket.created', 'ticket.updated', 'ticket_message.created', 'ticket.sla_warning', 'ticket.sla_breached', 'customer.created');
+registerEventTypes(
+  'ticket.created', 'ticket.updated', 'ticket.escalated', 'ticket.handed_back', 'ticket.merged', 'ticket.split', 'ticket.linked', 'ticket.mentioned',
+  'ticket.sla_warning', 'ticket.sla_breached', 'ticket_message.created', 'customer.created',
+);
 
 interface CheckPayload {
   ticketId: string;

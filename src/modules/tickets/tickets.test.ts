@@ -150,6 +150,7 @@ describe('tickets', () => {
       'POST /api/v1/tickets/{id}/hand-back': { body: { version: 1, reason: 'x' } },
       'POST /api/v1/tickets/{id}/merge': { body: { version: 1, intoTicketId: '00000000-0000-4000-8000-000000000004' } },
       'POST /api/v1/tickets/{id}/links': { body: { otherId: '00000000-0000-4000-8000-000000000002', kind: 'related' } },
+      'POST /api/v1/tickets/{id}/split': { body: { version: 1, messageIds: ['00000000-0000-4000-8000-000000000005'], subject: 'x' } },
       'POST /api/v1/tickets/{id}/apply-macro': { body: { version: 1, macroId: '00000000-0000-4000-8000-000000000003' } },
     });
     expect((await intruder.request({ method: 'GET', url: '/api/v1/tickets' })).json().items).toEqual([]);

@@ -6,7 +6,7 @@ import { ApplyMacro, CreateMacro, CreateSavedView, Macro, SavedView, UpdateMacro
 import { escalate, handBack } from './escalation.service.ts';
 import { getTeamRouting, getUserSkills, setSkills, updateRouting } from './routing.service.ts';
 import { applyMacro, createMacro, createView, deleteMacro, deleteView, listMacros, listViews, updateMacro } from './macros.service.ts';
-import { link, listLinks, merge, unlink } from './relations.service.ts';
+import { link, listLinks, merge, split, unlink } from './relations.service.ts';
 import { bulkUpdate } from './bulk.service.ts';
 
 const IdParam = z.object({ id: z.string().uuid() });
@@ -24,6 +24,14 @@ export function ticketWorkflowRoutes(app: App) {
     '/api/v1/tickets/:id/merge',
     { config: { access: 'tickets.update' }, schema: { tags, summary: 'Merge this ticket into another (conversation moves; the customer is told)', params: IdParam, body: z.strictObject({ version: z.number().int().positive(), intoTicketId: z.string().uuid() }), response: { 200: Ticket } } },
     (req) => merge(req.ctx, req.params.id, req.body),
+  );
+  app.post(
+    '/api/v1/tickets/:id/split',
+    {
+      config: { access: 'tickets.update' },
+      schema: { tags, summary: 'Move some messages to a new ticket for the same customer', params: IdParam, body: z.strictObject({ version: z.number().int().positive(), messageIds: z.array(z.string().uuid()).min(1).max(200), subject: z.string().trim().min(1).max(300) }), response: { 201: Ticket } },
+    },
+    async (req, reply) => reply.code(201).send(await split(req.ctx, req.params.id, req.body)),
   );
   app.get(
     '/api/v1/tickets/:id/links',

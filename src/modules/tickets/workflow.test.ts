@@ -146,6 +146,33 @@ describe('macros, merge, links, bulk and views', () => {
     expect(links).toEqual([expect.objectContaining({ ticketId: a.id, kind: 'duplicate' })]);
   });
 
+  it('split moves chosen messages to a new linked ticket for the same customer', async () => {
+    const tk = (await create({ subject: '两个问题', customer: { email: 'two@example.cn' } })).json();
+    const agent = await signIn(t.app, agents[0]);
+    const m1 = (await agent.request({ method: 'POST', url: `/api/v1/tickets/${tk.id}/messages`, payload: { kind: 'note', body: '冰箱的问题' } })).json();
+    const m2 = (await agent.request({ method: 'POST', url: `/api/v1/tickets/${tk.id}/messages`, payload: { kind: 'note', body: '洗衣机的问题' } })).json();
+    const cur = (await admin.request({ method: 'GET', url: `/api/v1/tickets/${tk.id}` })).json();
+    const res = await admin.request({ method: 'POST', url: `/api/v1/tickets/${tk.id}/split`, payload: { version: cur.version, messageIds: [m2.id], subject: '洗衣机' } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().customerId).toBe(tk.customerId);
+    const after = (await admin.request({ method: 'GET', url: `/api/v1/tickets/${tk.id}` })).json();
+    expect(after.messages.map((m: { id: string }) => m.id)).toEqual([m1.id]);
+    const moved = (await admin.request({ method: 'GET', url: `/api/v1/tickets/${res.json().id}` })).json();
+    expect(moved.messages.map((m: { id: string }) => m.id)).toEqual([m2.id]);
+    expect((await admin.request({ method: 'GET', url: `/api/v1/tickets/${tk.id}/links` })).json()[0]).toMatchObject({ ticketId: res.json().id, kind: 'related' });
+  });
+
+  it('@mentions in a note name colleagues in the history and the outbox', async () => {
+    const tk = (await create({ subject: 'mention' })).json();
+    const colleague = agents[1];
+    const local = colleague.email.split('@')[0];
+    await admin.request({ method: 'POST', url: `/api/v1/tickets/${tk.id}/messages`, payload: { kind: 'note', body: `请 @${local} 看一下，@nobody 不存在` } });
+    const ev = (await admin.request({ method: 'GET', url: `/api/v1/tickets/${tk.id}` })).json().events.find((e: { type: string }) => e.type === 'mentioned');
+    expect(ev.data.users.map((u: { id: string }) => u.id)).toEqual([colleague.id]);
+    const [{ n }] = await rows<{ n: number }>(t.database.db, sql`select count(*)::int as n from outbox_events where type = 'ticket.mentioned' and entity_id = ${tk.id}`);
+    expect(n).toBe(1);
+  });
+
   it('parent/child links read from both sides', async () => {
     const p = (await create({ subject: 'batch fault' })).json();
     const c = (await create({ subject: 'one unit' })).json();

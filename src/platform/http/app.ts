@@ -98,6 +98,7 @@ export async function buildApp(deps: AppDeps, routes: RoutePlugin[], opts: { log
   // JSON with strict UTF-8: invalid byte sequences are a 400, not silently replaced characters.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'application/problem+json'], { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    if (req.routeOptions.config.rawBody) req.rawBody = body;
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(body);

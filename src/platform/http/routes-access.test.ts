@@ -28,7 +28,13 @@ describe('every API route declares its access', () => {
     const undeclared = ops.filter((o) => o.path.startsWith('/api/v1') && !o.access);
     expect(undeclared).toEqual([]);
     const publicOps = ops.filter((o) => o.access === 'public').map((o) => `${o.method} ${o.path}`);
-    expect(publicOps.sort()).toEqual(['GET /api/v1/public/tenants/{slug}', 'GET /api/v1/public/tenants/{slug}/logo', 'POST /api/v1/auth/login']);
+    expect(publicOps.sort()).toEqual([
+      'GET /api/v1/public/tenants/{slug}',
+      'GET /api/v1/public/tenants/{slug}/logo',
+      'POST /api/v1/auth/login',
+      'POST /api/v1/public/forms/{tenant}/tickets',
+      'POST /api/v1/public/inbound/{tenant}/{key}',
+    ]);
   });
 
   it('answers 401 problem+json to every non-public operation without credentials', async () => {

@@ -20,12 +20,15 @@ declare module 'fastify' {
     access?: Access;
     /** Create endpoint: honours the Idempotency-Key header. */
     idempotent?: boolean;
+    /** keep the request body's bytes in req.rawBody (signature checks) */
+    rawBody?: boolean;
   }
   interface FastifyRequest {
     locale: Locale;
     principal: Principal | null;
     /** Set on every route that is not public. */
     ctx: Ctx;
+    rawBody?: Buffer;
   }
   interface FastifyInstance {
     deps: AppDeps;

@@ -5,6 +5,8 @@
  */
 export function automatedReason(headers: Map<string, string>, fromAddress: string | null): string | null {
   const h = (name: string) => headers.get(name)?.trim().toLowerCase();
+  // a null return path marks a bounce or other delivery report (RFC 5321 §4.5.5): never answered
+  if (h('return-path') === '<>') return 'null return path';
   const autoSubmitted = h('auto-submitted');
   if (autoSubmitted && autoSubmitted !== 'no') return `auto-submitted: ${autoSubmitted}`;
   const precedence = h('precedence');
