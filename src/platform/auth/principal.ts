@@ -109,11 +109,9 @@ function queries(db: Db) {
   return q;
 }
 
-export async function principalFromSession(db: Db, cookie: string | undefined): Promise<Principal | undefined> {
-  const parsed = parseSessionCookie(cookie);
-  if (!parsed) return undefined;
-  const [r] = await queries(db).session.execute({ tenantId: parsed.tenantId, id: sha256(parsed.secret) });
-  if (!r) return undefined;
+type TenantColumns = { tenantId: string; tenantSlug: string; tenantName: string; tenantHasLogo: boolean; tenantVersion: number; timeZone: string; tenantLocale: string };
+
+function tenantPart(r: TenantColumns) {
   return {
     tenantId: r.tenantId,
     tenantSlug: r.tenantSlug,
@@ -121,16 +119,16 @@ export async function principalFromSession(db: Db, cookie: string | undefined): 
     tenantLogo: logoUrl(r.tenantSlug, r.tenantHasLogo, r.tenantVersion),
     timeZone: r.timeZone,
     tenantLocale: r.tenantLocale,
-    userId: r.userId,
-    tokenId: null,
-    sessionId: r.sessionId,
-    csrfToken: r.csrfToken,
-    name: r.name,
-    email: r.email,
-    roles: r.roles as Role[],
-    userLocale: r.userLocale,
-    mustChangePassword: r.mustChangePassword,
   };
+}
+
+export async function principalFromSession(db: Db, cookie: string | undefined): Promise<Principal | undefined> {
+  const parsed = parseSessionCookie(cookie);
+  if (!parsed) return undefined;
+  const [r] = await queries(db).session.execute({ tenantId: parsed.tenantId, id: sha256(parsed.secret) });
+  if (!r) return undefined;
+  const { userId, sessionId, csrfToken, name, email, userLocale, mustChangePassword } = r;
+  return { ...tenantPart(r), userId, tokenId: null, sessionId, csrfToken, name, email, roles: r.roles as Role[], userLocale, mustChangePassword };
 }
 
 export async function principalFromToken(db: Db, bearer: string): Promise<Principal | undefined> {
@@ -139,12 +137,7 @@ export async function principalFromToken(db: Db, bearer: string): Promise<Princi
   const [r] = await queries(db).token.execute({ tenantId: parsed.tenantId, hash: sha256(parsed.secret) });
   if (!r) return undefined;
   return {
-    tenantId: r.tenantId,
-    tenantSlug: r.tenantSlug,
-    tenantName: r.tenantName,
-    tenantLogo: logoUrl(r.tenantSlug, r.tenantHasLogo, r.tenantVersion),
-    timeZone: r.timeZone,
-    tenantLocale: r.tenantLocale,
+    ...tenantPart(r),
     userId: null,
     tokenId: r.tokenId,
     sessionId: null,
