@@ -103,14 +103,14 @@ describe('administration', () => {
     await page.getByTestId('change-password-submit').click();
     await page.getByTestId('home-page').waitFor();
     expect(await page.getByTestId('welcome').textContent()).toContain('孙小梅');
-    expect(await navEntries(page)).toEqual(['nav-home', 'nav-users', 'nav-teams']);
+    expect(await navEntries(page)).toEqual(['nav-home', 'nav-tickets', 'nav-users', 'nav-teams']);
     expect(problems).toEqual([]);
   });
 
   it('(e) an agent sees no administration entries and cannot open them', async () => {
     const { page, problems } = await fresh('en-US');
     await signIn(page, 'agent@demo.example');
-    expect(await navEntries(page)).toEqual(['nav-home', 'nav-users', 'nav-teams']);
+    expect(await navEntries(page)).toEqual(['nav-home', 'nav-tickets', 'nav-users', 'nav-teams']);
     expect(await page.getByTestId('nav-section-admin').count()).toBe(0);
     await shot(page, 'home-agent-en');
 

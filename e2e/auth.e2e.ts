@@ -108,7 +108,7 @@ describe('sign-in and language', () => {
     expect(await second.page.getByTestId('login-title').textContent()).toBe('登录');
     await signIn(second.page, 'manager@demo.example');
     await second.page.getByTestId('navbar').getByText('Audit log', { exact: true }).waitFor();
-    expect(await navEntries(second.page)).toEqual(['nav-home', 'nav-users', 'nav-teams', 'nav-audit']);
+    expect(await navEntries(second.page)).toEqual(['nav-home', 'nav-tickets', 'nav-users', 'nav-teams', 'nav-sla-policies', 'nav-audit']);
     await shot(second.page, 'home-manager-en-remembered');
     expect([...first.problems, ...second.problems]).toEqual([]);
   });

@@ -9,6 +9,7 @@ import { writeAudit } from '../src/platform/audit/audit.ts';
 import { demoTenants, DEMO_PASSWORD } from './demo-data.ts';
 import { createCnStandard } from '../src/platform/calendar/calendar.service.ts';
 import { createDefaultPolicies } from '../src/modules/sla/index.ts';
+import { ensureDefaultMailSettings } from '../src/modules/channels/index.ts';
 
 /** Creates the demo tenants, users and teams; returns false (and does nothing) when any tenant exists. */
 export async function seedDemo(db: Db): Promise<boolean> {
@@ -34,6 +35,7 @@ export async function seedDemo(db: Db): Promise<boolean> {
       await writeAudit(tx, ctx, { action: 'seeded', entityType: 'tenant', entityId: tenant.id, after: { name: demo.name, users: inserted.length } });
       await createCnStandard(joinTx(ctx, tx));
       await createDefaultPolicies(joinTx(ctx, tx));
+      await ensureDefaultMailSettings(joinTx(ctx, tx));
     }
   });
   return true;

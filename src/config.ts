@@ -16,6 +16,17 @@ export interface Config {
   cookieSecure: boolean;
   logLevel: string;
   publicUrl: string;
+  // --- e-mail channel (modules/channels, platform/mail) ---
+  /** Start the inbound SMTP listener with the HTTP server. */
+  smtpEnabled: boolean;
+  smtpHost: string;
+  smtpPort: number;
+  /** Largest accepted message (bytes); bigger ones get 552 and are not stored. */
+  smtpMaxBytes: number;
+  /** smtp://host:25 → outgoing mail is sent there; unset → kept in the local outbox (embedded default). */
+  smtpOutUrl: string | undefined;
+  /** Default inbound domain: `support@<tenant slug>.<mailDomain>` reaches a tenant without configuration. */
+  mailDomain: string;
 }
 
 function int(name: string, fallback: number): number {
@@ -48,5 +59,11 @@ export function loadConfig(): Config {
     cookieSecure: bool('COOKIE_SECURE', false),
     logLevel: process.env.LOG_LEVEL || 'info',
     publicUrl: process.env.PUBLIC_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    smtpEnabled: bool('SMTP_ENABLED', true),
+    smtpHost: process.env.SMTP_HOST || '127.0.0.1',
+    smtpPort: int('SMTP_PORT', 2525),
+    smtpMaxBytes: int('SMTP_MAX_BYTES', 25 * 1024 * 1024),
+    smtpOutUrl: process.env.SMTP_OUT_URL || undefined,
+    mailDomain: (process.env.MAIL_DOMAIN || 'localhost').toLowerCase(),
   };
 }

@@ -7,6 +7,7 @@ import './jobs.ts';
 import { scheduleHousekeeping } from './platform/jobs/housekeeping.ts';
 import { startWorker } from './platform/jobs/worker.ts';
 import { seedDemo } from '../scripts/seed.lib.ts';
+import { startMailListener } from './modules/channels/index.ts';
 import { demoTenants, DEMO_PASSWORD } from '../scripts/demo-data.ts';
 
 async function main() {
@@ -29,12 +30,22 @@ async function main() {
   await app.listen({ port: config.port, host: config.host });
   // Jobs, schedules and outbox delivery; RUN_WORKER=false makes an API-only process (PostgreSQL deployments).
   const worker = config.runWorker ? startWorker(database, { log: app.log }) : null;
+  // E-mail intake (modules/channels): inbound SMTP; messages are stored before the 250 reply and turned
+  // into tickets by the worker. SMTP_ENABLED=false for API-only processes.
+  const smtp = config.smtpEnabled
+    ? await startMailListener(database, config, app.log).catch((e: Error) => {
+        // a busy port must not take the whole product down: the web app and IMAP polling still work
+        app.log.error({ err: e.message, port: config.smtpPort }, 'SMTP listener not started');
+        return null;
+      })
+    : null;
 
   const where = database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   const lines = [
     '',
     `After-sales platform is running at ${config.publicUrl}  (database: ${where}, ready in ${Date.now() - started} ms)`,
     `API docs: ${config.publicUrl}/api/docs`,
+    ...(smtp ? [`Inbound mail (SMTP): ${config.smtpHost}:${smtp.port}, e.g. support@<organisation>.${config.mailDomain}`] : []),
   ];
   if (config.seedDemo) {
     lines.push(seeded ? 'Demo data created. Demo sign-ins (password for all):' : 'Demo sign-ins (password for all, unless changed):');
@@ -52,6 +63,7 @@ async function main() {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await smtp?.close(); // e-mail intake: stop accepting before the worker and the database go
     await worker?.stop();
     await database.close();
     process.exit(0);

@@ -6,7 +6,7 @@ import { AuthProvider } from './auth/AuthContext.tsx';
 import { RequireAccess, RequireAuth } from './auth/guards.tsx';
 import { ConfirmProvider } from './components/confirm.tsx';
 import { LoadingState } from './components/States.tsx';
-import { pages } from './nav.tsx';
+import { detailPages, pages } from './nav.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
 import LoginPage from './pages/LoginPage.tsx';
 import ForcePasswordPage from './pages/account/ForcePasswordPage.tsx';
@@ -49,7 +49,7 @@ export function App() {
                     </RequireAuth>
                   }
                 >
-                  {pages.map((p) => (
+                  {[...pages, ...detailPages].map((p) => (
                     <Route
                       key={p.path}
                       path={p.path}

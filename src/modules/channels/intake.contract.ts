@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TicketType } from '../tickets/index.ts';
+import { TicketType } from '../tickets/tickets.contract.ts';
 
 export const InboundKind = z.enum(['wechat', 'mini_program', 'sms', 'other']);
 

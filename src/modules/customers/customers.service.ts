@@ -17,6 +17,14 @@ export interface ContactDetails {
 
 type Identity = { kind: IdentityKind; value: string };
 
+/** Contact fields that were given but cannot be used (for a field error at the API edge). */
+export function contactProblems(d: ContactDetails): { field: 'phone' | 'email'; code: string }[] {
+  const out: { field: 'phone' | 'email'; code: string }[] = [];
+  if (d.phone?.trim() && !normalisePhone(d.phone)) out.push({ field: 'phone', code: 'invalid_phone' });
+  if (d.email?.trim() && !normaliseEmail(d.email)) out.push({ field: 'email', code: 'invalid_email' });
+  return out;
+}
+
 /** The normalised identities in the details; invalid phones/e-mails are dropped, not guessed. */
 export function identitiesOf(d: ContactDetails): Identity[] {
   const out: Identity[] = [];
@@ -66,7 +74,14 @@ export async function getCustomers(q: Queryable, tenantId: string, ids: string[]
  */
 export async function resolveCustomer(tx: Tx, ctx: Ctx, details: ContactDetails): Promise<string | null> {
   const ids = identitiesOf(details);
-  if (ids.length === 0) return null;
+  if (ids.length === 0) {
+    // a caller who only gives a name (a phone call logged by an agent) still gets a customer record
+    const name = details.name?.trim();
+    if (!name) return null;
+    const [row] = await tx.insert(customers).values({ tenantId: ctx.tenantId, name: name.slice(0, 200) }).returning({ id: customers.id });
+    await recordChange(tx, ctx, { action: 'created', entityType: 'customer', entityId: row.id, after: { name, identities: [] } });
+    return row.id;
+  }
   const match = await tx
     .select({ customerId: customerIdentities.customerId, kind: customerIdentities.kind, value: customerIdentities.value })
     .from(customerIdentities)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Channel, TicketPriority, TicketType } from '../tickets/index.ts';
-import { CustomerTier } from '../customers/index.ts';
+import { Channel, TicketPriority, TicketType } from '../tickets/tickets.contract.ts';
+import { CustomerTier } from '../customers/customers.contract.ts';
 
 /** Empty list = any value. A policy applies when every non-empty list contains the ticket's value. */
 export const SlaConditions = z.strictObject({

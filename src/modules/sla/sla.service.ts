@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable } from '../../platform/db/db.ts';
 import { checkVersion } from '../../platform/db/concurrency.ts';
@@ -52,6 +52,14 @@ export async function selectPolicy(q: Queryable, tenantId: string, subject: SlaS
     .orderBy(asc(slaPolicies.position), asc(slaPolicies.name));
   const hit = rs.find((r) => matches(r.conditions, subject));
   return hit ? toPolicy(hit) : null;
+}
+
+/** Names of policies by id, for ticket lists (one query for a page). */
+export async function policyNames(q: Queryable, tenantId: string, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rs = await q.select({ id: slaPolicies.id, name: slaPolicies.name }).from(slaPolicies).where(and(eq(slaPolicies.tenantId, tenantId), inArray(slaPolicies.id, unique)));
+  return new Map(rs.map((r) => [r.id, r.name]));
 }
 
 export async function getPolicy(q: Queryable, tenantId: string, id: string): Promise<SlaPolicy | null> {

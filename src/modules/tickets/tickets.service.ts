@@ -9,8 +9,8 @@ import { nextNumber } from '../../platform/tenancy/tenancy.service.ts';
 import { users } from '../../platform/auth/auth.schema.ts';
 import { teams } from '../../platform/teams/teams.schema.ts';
 import { searchQuery, searchVector } from '../../platform/search/search.ts';
-import { getCustomers, resolveCustomer } from '../customers/index.ts';
-import { slaClock } from '../sla/index.ts';
+import { contactProblems, getCustomers, resolveCustomer } from '../customers/index.ts';
+import { policyNames, slaClock } from '../sla/index.ts';
 import { ticketEvents, ticketMessages, tickets } from './tickets.schema.ts';
 import { canTransition, type CreateTicket, type SlaState, type Ticket, type TicketDetail, type TicketListQuery, type TicketStatus } from './tickets.contract.ts';
 import { clockColumns, clockOf, scheduleChecks, slaForNewTicket, type SlaContext } from './ticket-sla.ts';
@@ -67,7 +67,11 @@ export function toTicket(r: TicketRow, customerName: string | null): Ticket {
 export async function withCustomerNames(q: Queryable, tenantId: string, rs: TicketRow[]): Promise<Ticket[]> {
   const customers = await getCustomers(q, tenantId, rs.map((r) => r.customerId).filter((x): x is string => !!x));
   const names = new Map(customers.map((c) => [c.id, c.name]));
-  return rs.map((r) => toTicket(r, r.customerId ? (names.get(r.customerId) ?? null) : null));
+  const policies = await policyNames(q, tenantId, rs.map((r) => r.slaPolicyId).filter((x): x is string => !!x));
+  return rs.map((r) => {
+    const t = toTicket(r, r.customerId ? (names.get(r.customerId) ?? null) : null);
+    return r.slaPolicyId ? { ...t, sla: { ...t.sla, policyName: policies.get(r.slaPolicyId) ?? null } } : t;
+  });
 }
 
 export async function loadTicketRow(q: Queryable, tenantId: string, id: string, lock = false): Promise<TicketRow | undefined> {
@@ -102,7 +106,10 @@ export interface CreateOptions {
   externalId?: string;
 }
 
+/** The API's create: contact details that cannot be used are a field error, not silently dropped. */
 export async function createTicket(ctx: Ctx, input: CreateTicket, opts: CreateOptions = {}): Promise<Ticket> {
+  const problems = input.customer ? contactProblems(input.customer) : [];
+  if (problems.length) throw new AppError(422, 'validation_failed', {}, { fieldErrors: problems.map((p) => ({ path: `customer.${p.field}`, code: `errors.${p.code}` })) });
   return ctx.tx(async (tx) => (await createTicketInTx(tx, ctx, input, opts)).ticket);
 }
 
@@ -152,7 +159,8 @@ export async function createTicketInTx(tx: Tx, ctx: Ctx, input: CreateTicket, op
       updatedAt: createdAt,
     })
     .returning();
-  const ticket = toTicket(row, customer?.name ?? null);
+  const base = toTicket(row, customer?.name ?? null);
+  const ticket = { ...base, sla: { ...base.sla, policyName: sla?.policy.name ?? null } };
   await addEvent(tx, ctx, row.id, 'created', { channel: input.channel, status: row.status, sla: sla?.policy.name ?? null }, createdAt);
   await recordChange(tx, ctx, { action: 'created', entityType: 'ticket', entityId: row.id, after: ticket });
   if (sla && !opts.createdAt) await scheduleChecks(tx, ctx.tenantId, row.id, clock, sla.policy.warnAtPercent, createdAt);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, sessionWithRoles, type Session, type TestApp } from '../../platform/http/test-app.ts';
+import { quietWorkerLog, startWorker } from '../../platform/jobs/worker.ts';
 import { openStreamCount, streamSettings } from './tickets.stream.ts';
 
 let t: TestApp;
@@ -90,6 +91,24 @@ describe('ticket live updates (SSE)', () => {
 
     await stream.close();
     await expect.poll(() => openStreamCount()).toBe(0);
+  });
+
+  it('wakes watchers through the outbox subscriber when the worker runs in this process (no poll needed)', async () => {
+    const tk = await newTicket(agent, '洗衣机噪音大');
+    const before = streamSettings.pollMs;
+    streamSettings.pollMs = 3_600_000; // the new watch polls once an hour: only the outbox can wake it
+    const stream = await openStream(agent, tk.id);
+    streamSettings.pollMs = before;
+    const worker = startWorker(t.database, { pollMs: 20, schedules: false, log: quietWorkerLog });
+    try {
+      await expect.poll(() => stream.messages.map((m) => m.event)).toEqual(['ready']);
+      const note = await agent.request({ method: 'POST', url: `/api/v1/tickets/${tk.id}/messages`, payload: { kind: 'note', body: '客户周末在家' } });
+      expect(note.statusCode).toBe(201);
+      await expect.poll(() => stream.messages.filter((m) => m.event === 'ticket').length, { timeout: 8000 }).toBeGreaterThanOrEqual(1);
+    } finally {
+      await worker.stop();
+      await stream.close();
+    }
   });
 
   it('is 404 for another tenant’s ticket and 401 without a session', async () => {

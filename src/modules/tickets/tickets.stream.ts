@@ -26,6 +26,8 @@ export const streamSettings = {
   maxStreams: 1000,
   /** open streams of one user (tabs) */
   maxPerUser: 20,
+  /** keep the outbox subscribers this long after the last stream closed (their queued jobs still find them) */
+  lingerMs: 10 * 60_000,
 };
 
 interface Client {
@@ -121,12 +123,41 @@ const onEvent = (event: DomainEvent) => {
   if (id) notifyTicketChanged(event.tenantId, id);
   return Promise.resolve();
 };
-// best effort: a missed wake-up is caught by the poll, so no retries
-subscribe('ticket.*', onEvent, { name: 'tickets.stream.ticket', maxAttempts: 1 });
-subscribe('ticket_message.*', onEvent, { name: 'tickets.stream.message', maxAttempts: 1 });
+/**
+ * The outbox subscribers exist only while someone watches a ticket in this process (and a while after),
+ * so bulk work such as a history import does not queue a delivery job per event for nobody.
+ * Best effort: a missed wake-up is caught by the poll, so no retries.
+ */
+let unsubscribe: (() => void) | null = null;
+let lingerTimer: NodeJS.Timeout | null = null;
+function ensureSubscribed(): void {
+  if (lingerTimer) {
+    clearTimeout(lingerTimer);
+    lingerTimer = null;
+  }
+  if (unsubscribe) return;
+  const a = subscribe('ticket.*', onEvent, { name: 'tickets.stream.ticket', maxAttempts: 1 });
+  const b = subscribe('ticket_message.*', onEvent, { name: 'tickets.stream.message', maxAttempts: 1 });
+  unsubscribe = () => {
+    a();
+    b();
+  };
+}
+function releaseSubscriptionLater(): void {
+  if (watches.size > 0 || !unsubscribe || lingerTimer) return;
+  lingerTimer = setTimeout(() => {
+    lingerTimer = null;
+    if (watches.size === 0 && unsubscribe) {
+      unsubscribe();
+      unsubscribe = null;
+    }
+  }, streamSettings.lingerMs);
+  lingerTimer.unref();
+}
 
 function attach(db: Db, tenantId: string, ticketId: string, client: Client, initial: TicketState): () => void {
   const key = keyOf(tenantId, ticketId);
+  ensureSubscribed();
   let w = watches.get(key);
   if (!w) {
     const created: Watch = { tenantId, ticketId, db, clients: new Set(), seen: initial.signature, checking: false, again: false, timer: setInterval(() => void check(created), streamSettings.pollMs) };
@@ -141,6 +172,7 @@ function attach(db: Db, tenantId: string, ticketId: string, client: Client, init
     if (watch.clients.size === 0) {
       clearInterval(watch.timer);
       watches.delete(key);
+      releaseSubscriptionLater();
     }
   };
 }

@@ -41,7 +41,7 @@ describe('tickets', () => {
     const res = await create(agent, { subject: '投诉：维修师傅迟到', type: 'complaint' });
     expect(res.statusCode).toBe(201);
     const tk = res.json();
-    expect(tk.sla.policyName).toBeNull();
+    expect(tk.sla.policyName).toContain('Complaints');
     expect(tk.sla.firstResponseDueAt).toBeTruthy();
     expect(tk.sla.resolutionDueAt).toBeTruthy();
     const [{ fr, res: rm }] = await rows<{ fr: number; res: number }>(
@@ -136,6 +136,14 @@ describe('tickets', () => {
     }
     expect(seen.length).toBeGreaterThan(3);
     expect([...seen].sort()).toEqual(seen);
+  });
+
+  it('refuses unusable contact details with field errors, and keeps a caller who only gives a name', async () => {
+    const bad = await create(agent, { subject: 'x', customer: { phone: 'abc', email: 'bad@@x' } }, { 'accept-language': 'en' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().fieldErrors.map((f: { path: string }) => f.path)).toEqual(['customer.phone', 'customer.email']);
+    const named = (await create(agent, { subject: 'call', channel: 'phone', customer: { name: '只有名字' } })).json();
+    expect(named.customerName).toBe('只有名字');
   });
 
   it('rejects bad input with field errors and keeps other tenants out', async () => {

@@ -163,8 +163,11 @@ describe('webhook delivery', () => {
     }, 'failed delivery');
     expect(d).toMatchObject({ attempts: WEBHOOK_MAX_ATTEMPTS, lastStatusCode: 500, lastError: 'HTTP 500: nope' });
     expect(r.received).toHaveLength(WEBHOOK_MAX_ATTEMPTS);
-    const [job] = await database.db.select().from(jobs).where(and(eq(jobs.tenantId, tenant.id), eq(jobs.name, WEBHOOK_DELIVER_JOB)));
-    expect(job.status).toBe('dead');
+    // the delivery row is marked inside the handler; the job is marked dead just after it returns
+    const job = await waitFor(async () => {
+      const [row] = await database.db.select().from(jobs).where(and(eq(jobs.tenantId, tenant.id), eq(jobs.name, WEBHOOK_DELIVER_JOB)));
+      return row?.status === 'dead' && row;
+    }, 'dead job');
     expect(job.lastError).toContain('HTTP 500');
   });
 

@@ -29,10 +29,12 @@ interface Props<T> {
   expand?: (row: T) => ReactNode;
   testId?: string;
   minWidth?: number;
+  /** the row picked with the keyboard (j / k), highlighted */
+  activeRowKey?: string | null;
 }
 
 /** A list page's table: filters, loading/empty/error states and cursor pagination ("load more"). */
-export function DataTable<T>({ list, columns, rowKey, filters, emptyTitle, emptyDescription, emptyAction, expand, testId, minWidth = 720 }: Props<T>) {
+export function DataTable<T>({ list, columns, rowKey, filters, emptyTitle, emptyDescription, emptyAction, expand, testId, minWidth = 720, activeRowKey }: Props<T>) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<Set<string>>(new Set());
   const toggle = (key: string) =>
@@ -68,7 +70,12 @@ export function DataTable<T>({ list, columns, rowKey, filters, emptyTitle, empty
               const isOpen = open.has(key);
               return (
                 <Fragment key={key}>
-                  <Table.Tr data-testid="table-row" data-row-key={key}>
+                  <Table.Tr
+                    data-testid="table-row"
+                    data-row-key={key}
+                    data-active={activeRowKey === key || undefined}
+                    bg={activeRowKey === key ? 'var(--mantine-primary-color-light)' : undefined}
+                  >
                     {expand && (
                       <Table.Td>
                         <ActionIcon variant="subtle" color="gray" onClick={() => toggle(key)} aria-label={isOpen ? t('common.collapse') : t('common.expand')} aria-expanded={isOpen} data-testid="row-expand">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { zonedDayBoundary } from './time.ts';
+import { utcToZonedWallClock, zonedDayBoundary, zonedWallClockToUtc } from './time.ts';
 
 describe('zonedDayBoundary', () => {
   it('gives the UTC instant a day starts in the zone', () => {
@@ -20,5 +20,14 @@ describe('zonedDayBoundary', () => {
     expect(zonedDayBoundary('2026-03-08', 'America/New_York', true)).toBe('2026-03-09T04:00:00.000Z');
     // Santiago: 2026-09-06 clocks go 00:00 → 01:00, so the day starts at 01:00 local (UTC−3)
     expect(zonedDayBoundary('2026-09-06', 'America/Santiago')).toBe('2026-09-06T04:00:00.000Z');
+  });
+});
+
+describe('zoned wall clock', () => {
+  it('converts a wall-clock time in the tenant zone to UTC and back', () => {
+    expect(zonedWallClockToUtc('2026-10-08T09:30', 'Asia/Shanghai')).toBe('2026-10-08T01:30:00.000Z');
+    expect(utcToZonedWallClock('2026-10-08T01:30:00.000Z', 'Asia/Shanghai')).toBe('2026-10-08T09:30');
+    expect(zonedWallClockToUtc('2026-07-01T09:00', 'America/New_York')).toBe('2026-07-01T13:00:00.000Z');
+    expect(utcToZonedWallClock('2026-01-15T14:00:00.000Z', 'America/New_York')).toBe('2026-01-15T09:00');
   });
 });

@@ -21,3 +21,19 @@ export function zonedDayBoundary(day: string, timeZone: string, end = false): st
   // none valid: midnight falls in a daylight-saving gap, the day starts when the clocks jump
   return new Date(valid[0] ?? wallClock - before).toISOString();
 }
+
+/** A wall-clock time `YYYY-MM-DDTHH:mm` in `timeZone` → the UTC instant (ISO). In a DST gap, the later offset. */
+export function zonedWallClockToUtc(local: string, timeZone: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+  if (!m) throw new Error(`not a local date-time: ${local}`);
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  const candidates = [zoneOffset(wall - 12 * 3600_000, timeZone), zoneOffset(wall + 12 * 3600_000, timeZone)].map((off) => wall - off);
+  const valid = candidates.filter((c) => zoneOffset(c, timeZone) === wall - c).sort((x, z) => x - z);
+  return new Date(valid[0] ?? candidates[1]).toISOString();
+}
+
+/** The UTC instant `iso` as a wall-clock `YYYY-MM-DDTHH:mm` in `timeZone` (for datetime-local inputs). */
+export function utcToZonedWallClock(iso: string, timeZone: string): string {
+  const t = Date.parse(iso);
+  return new Date(t + zoneOffset(t, timeZone)).toISOString().slice(0, 16);
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "inbound_emails_message_idx" ON "inbound_emails" USING btree ("tenant_id","ticket_message_id");
