@@ -8,6 +8,8 @@ export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathn
 
 export interface RunningServer {
   baseURL: string;
+  /** the server's inbound SMTP port (loopback) */
+  smtpPort: number;
   dataDir: string;
   /** everything the server printed, for failure reports */
   output: () => string;
@@ -46,8 +48,10 @@ async function waitReady(baseURL: string, child: ChildProcess, output: () => str
 /** Starts `src/main.ts` on a free loopback port with a fresh, empty data dir (embedded PGlite, demo data seeded). */
 export async function startServer(): Promise<RunningServer> {
   const port = await freePort();
+  const smtpPort = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftersales-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'true', PUBLIC_URL: `http://127.0.0.1:${port}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'true', PUBLIC_URL: `http://127.0.0.1:${port}`, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', SMTP_ENABLED: 'true' };
+  delete env.SMTP_OUT_URL; // replies go to the local outbox, which the tests read
   delete env.DATABASE_URL; // always the embedded database: the test owns its data
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -74,5 +78,5 @@ export async function startServer(): Promise<RunningServer> {
     await stop();
     throw e;
   }
-  return { baseURL, dataDir, output, stop };
+  return { baseURL, smtpPort, dataDir, output, stop };
 }
