@@ -7,6 +7,9 @@ import { percentile, Samples } from './stats.ts';
 export interface LoadSpec {
   baseUrl: string;
   path: string;
+  /** GET unless given; a POST sends `body` on every request. */
+  method?: 'GET' | 'POST';
+  body?: string;
   headers?: Record<string, string>;
   connections: number;
   durationSec: number;
@@ -42,7 +45,8 @@ function fire(spec: LoadSpec, seconds: number, onLatency?: (ms: number) => void)
     const instance = autocannon(
       {
         url: `${spec.baseUrl}${spec.path}`,
-        method: 'GET',
+        method: spec.method ?? 'GET',
+        body: spec.body,
         headers: spec.headers,
         connections: spec.connections,
         pipelining: 1, // browsers do not pipeline; pipelining would flatter the server

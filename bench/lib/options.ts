@@ -14,13 +14,15 @@ export interface BenchOptions {
   portBase: number;
   /** Maintenance connection used to create and drop scratch databases. */
   pgAdminUrl: string;
+  /** Tickets a data-loading benchmark creates (tickets suite); undefined = the suite's default per database. */
+  tickets: number | undefined;
   help: boolean;
 }
 
 export const usage = `Usage: npm run bench -- [NAME ...] [--duration=SECONDS] [--warmup=SECONDS] [--db=postgres|pglite|both]
-                      [--repeats=N] [--port=FIRST_PORT] [--pg-url=postgres://…/postgres] [--list]
+                      [--repeats=N] [--port=FIRST_PORT] [--pg-url=postgres://…/postgres] [--tickets=N] [--list]
 Every flag can also be set in the environment: BENCH_DURATION, BENCH_WARMUP, BENCH_DB, BENCH_REPEATS,
-BENCH_PORT, BENCH_PG_URL. Flags win over the environment.`;
+BENCH_PORT, BENCH_PG_URL, BENCH_TICKETS. Flags win over the environment.`;
 
 /** A mistake on the command line: printed without a stack trace. */
 export class UsageError extends Error {}
@@ -49,7 +51,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       flags.set(eq < 0 ? arg.slice(2) : arg.slice(2, eq), eq < 0 ? 'true' : arg.slice(eq + 1));
     } else names.push(arg);
   }
-  const known = new Set(['duration', 'warmup', 'db', 'repeats', 'port', 'pg-url', 'help', 'list']);
+  const known = new Set(['duration', 'warmup', 'db', 'repeats', 'port', 'pg-url', 'tickets', 'help', 'list']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`Unknown flag --${k}\n${usage}`);
   const pick = (flag: string, envName: string) => flags.get(flag) ?? env[envName];
   return {
@@ -60,6 +62,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     repeats: Math.round(num('repeats', pick('repeats', 'BENCH_REPEATS'), 3, 1)),
     portBase: Math.round(num('port', pick('port', 'BENCH_PORT'), 3201, 1024)),
     pgAdminUrl: pick('pg-url', 'BENCH_PG_URL') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    tickets: pick('tickets', 'BENCH_TICKETS') ? Math.round(num('tickets', pick('tickets', 'BENCH_TICKETS'), 0, 10)) : undefined,
     help: flags.has('help'),
     list: flags.has('list'),
   };

@@ -29,6 +29,8 @@ export function serverEnv(port: number, target: DbTarget, extra: Record<string, 
 export interface RunningServer {
   kind: DbKind;
   url: string;
+  /** DATABASE_URL or DATA_DIR of the server's database (a loader may open a PostgreSQL one alongside the server). */
+  dbEnv: Record<string, string>;
   /** pid of the node process that runs src/main.ts (what RSS is read from). */
   pid: number;
   readyMs: number;
@@ -55,6 +57,7 @@ export async function startServer(ctx: BenchContext, kind: DbKind, label: string
     return {
       kind,
       url,
+      dbEnv: target.env,
       pid,
       readyMs,
       rssMb: () => memoryMb(pid, 'VmRSS'),
