@@ -21,9 +21,9 @@ export async function createTarget(ctx: BenchContext, kind: DbKind, label: strin
   return { kind, env: { DATA_DIR: tmp.dir, DATABASE_URL: '' }, dispose: async () => tmp.remove() };
 }
 
-/** Environment common to every server we start: quiet logs (logging each request would dominate the profile). */
+/** Environment common to every server we start: quiet logs (logging each request would dominate the profile); no SMTP listener, whose fixed port another server may hold. */
 export function serverEnv(port: number, target: DbTarget, extra: Record<string, string> = {}): Record<string, string> {
-  return { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_DEMO: 'true', RUN_WORKER: 'true', ...target.env, ...extra };
+  return { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_DEMO: 'true', RUN_WORKER: 'true', SMTP_ENABLED: 'false', ...target.env, ...extra };
 }
 
 export interface RunningServer {

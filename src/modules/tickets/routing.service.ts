@@ -12,7 +12,7 @@ import { agentSkills, teamRouting } from './routing.schema.ts';
 import { openStatuses } from './tickets.contract.ts';
 import type { AgentSkill, RoutingMode, TeamRouting } from './routing.contract.ts';
 
-type TicketRow = typeof tickets.$inferSelect;
+type TicketRow = Omit<typeof tickets.$inferSelect, 'searchVector'>;
 
 /** For the API: 404 unless the team is this tenant's. */
 export async function getTeamRouting(ctx: Ctx, teamId: string): Promise<TeamRouting> {

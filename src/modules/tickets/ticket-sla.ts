@@ -5,7 +5,7 @@ import type { CalendarRules } from '../../platform/calendar/business-time.ts';
 import { getPolicy, selectPolicy, slaClock, type Clock, type SlaPolicy, type SlaSubject } from '../sla/index.ts';
 import type { tickets } from './tickets.schema.ts';
 
-type TicketRow = typeof tickets.$inferSelect;
+type TicketRow = Omit<typeof tickets.$inferSelect, 'searchVector'>;
 
 export const SLA_CHECK_JOB = 'tickets.sla_check';
 

@@ -52,8 +52,27 @@ function hoursFor(rules: CalendarRules, day: DateTime): TimeRange[] {
   return weekdays.slice(0, 5).map((d) => rules.weeklyHours[d]).find((h) => h.length > 0) ?? [];
 }
 
+/**
+ * Days already worked out, per rules object: the SLA clock asks for the same days again and again (every
+ * ticket of a tenant walks the same weeks), and building a day in a time zone costs far more than a lookup.
+ */
+const dayCache = new WeakMap<CalendarRules, Map<string, [number, number][]>>();
+const dayCacheLimit = 5000;
+
 /** Working intervals of one local day as [startMs, endMs), sorted. */
 export function intervalsOn(rules: CalendarRules, day: DateTime): [number, number][] {
+  let cache = dayCache.get(rules);
+  if (!cache) dayCache.set(rules, (cache = new Map()));
+  const key = day.toISODate() as string;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const computed = computeIntervals(rules, day);
+  if (cache.size >= dayCacheLimit) cache.clear();
+  cache.set(key, computed);
+  return computed;
+}
+
+function computeIntervals(rules: CalendarRules, day: DateTime): [number, number][] {
   return hoursFor(rules, day)
     .map((r): [number, number] => [localTime(day, r.start), localTime(day, r.end)])
     .filter(([a, b]) => b > a)

@@ -153,16 +153,29 @@ export async function deleteCalendar(ctx: Ctx, idOrCode: string, version: number
 }
 
 /** The rules the SLA clock needs, by id or code. */
+/**
+ * Rules per calendar version: one small row read per call, and the holidays are loaded (and the rules
+ * object, with its cache of worked-out days, rebuilt) only when the calendar changed. Every change bumps the
+ * version, so several processes stay correct.
+ */
+const rulesCache = new Map<string, { version: number; rules: CalendarRules }>();
+
 export async function calendarRules(q: Queryable, tenantId: string, idOrCode: string): Promise<CalendarRules> {
   const row = await findRow(q, tenantId, idOrCode);
   if (!row) throw notFound();
+  const key = `${tenantId}:${row.id}`;
+  const cached = rulesCache.get(key);
+  if (cached && cached.version === row.version) return cached.rules;
   const days = await daysOf(q, tenantId, row.id);
-  return {
+  const rules: CalendarRules = {
     timeZone: row.timeZone,
     weeklyHours: row.weeklyHours,
     holidays: new Set(days.filter((d) => d.kind === 'holiday').map((d) => d.date)),
     workdays: new Set(days.filter((d) => d.kind === 'workday').map((d) => d.date)),
   };
+  if (rulesCache.size > 1000) rulesCache.clear();
+  rulesCache.set(key, { version: row.version, rules });
+  return rules;
 }
 
 export async function dueAfter(ctx: Ctx, idOrCode: string, start: Date, minutes: number): Promise<Date> {
