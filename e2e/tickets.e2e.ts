@@ -81,12 +81,23 @@ describe('agent console', () => {
     // a macro to use on the ticket
     const macro = await apiFromPage(page, 'POST', '/macros', { name: '上门预约确认', kind: 'public', body: '{{customer.name}}您好，工单 {{ticket.number}} 已安排上门。', actions: { addTags: ['已预约'] } });
     expect(macro.status).toBe(201);
-    // keyboard: j picks the first row, Enter opens it
+    // keyboard: j picks the first row, Enter opens it. On a cold first run the list may still re-render
+    // (view switch, lazy chunks) when the key lands, so wait for it to settle and retry the key press.
+    await page.waitForLoadState('networkidle');
     await page.locator('body').click({ position: { x: 5, y: 400 } });
     await page.keyboard.press('j');
     await page.getByTestId('tickets-table').locator('[data-active]').waitFor();
-    await page.keyboard.press('Enter');
-    await page.getByTestId('ticket-page').waitFor();
+    await expect
+      .poll(
+        async () => {
+          if (await page.getByTestId('ticket-page').isVisible()) return true;
+          if (await page.getByTestId('tickets-table').locator('[data-active]').count()) await page.keyboard.press('Enter');
+          else await page.keyboard.press('j');
+          return page.getByTestId('ticket-page').isVisible();
+        },
+        { timeout: 20_000, interval: 1000 },
+      )
+      .toBe(true);
     await page.keyboard.press('?');
     await page.getByTestId('shortcuts-modal').getByText('Ctrl/⌘ + Enter').waitFor();
     await page.keyboard.press('Escape');

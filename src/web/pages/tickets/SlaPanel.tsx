@@ -1,16 +1,12 @@
 import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import type { TicketDetail } from '../../../modules/tickets/tickets.contract.ts';
-import { SlaPolicy } from '../../../modules/sla/sla.contract.ts';
 import { useFormat } from '../../lib/format.ts';
 import { formatDuration } from '../../lib/sla.ts';
-import { useApiGet } from '../../lib/useApi.ts';
 import { useNow } from '../../lib/useNow.ts';
 import { SlaBadge, useDurationUnits } from './SlaBadge.tsx';
 
 type Target = 'first_response' | 'next_response' | 'resolution';
-const Policies = z.array(SlaPolicy);
 
 /** Each SLA target: its due time and whether it was met, breached, is paused or still runs. */
 export function SlaPanel({ ticket }: { ticket: TicketDetail }) {
@@ -18,9 +14,8 @@ export function SlaPanel({ ticket }: { ticket: TicketDetail }) {
   const fmt = useFormat();
   const now = useNow();
   const units = useDurationUnits();
-  const policies = useApiGet('/sla-policies', Policies);
   const s = ticket.sla;
-  const policyName = s.policyName ?? policies.data?.find((p) => p.id === s.policyId)?.name ?? null;
+  const policyName = s.policyName;
   const rows: { target: Target; due: string | null; doneAt: string | null }[] = [
     { target: 'first_response', due: s.firstResponseDueAt, doneAt: s.firstRespondedAt },
     { target: 'next_response', due: s.nextResponseDueAt, doneAt: null },
@@ -28,9 +23,10 @@ export function SlaPanel({ ticket }: { ticket: TicketDetail }) {
   ];
   const state = (r: (typeof rows)[number]) => {
     const breached = s.breached.includes(r.target);
+    // a target the policy does not set is "no target", even once the ticket has been answered or resolved
+    if (!r.due && !breached) return { color: 'gray', label: t('sla.noTarget') };
     if (r.doneAt) return breached ? { color: 'red', label: t('sla.breached') } : { color: 'teal', label: t('sla.met') };
-    if (breached) return { color: 'red', label: t('sla.breached') };
-    if (!r.due) return { color: 'gray', label: t('sla.noTarget') };
+    if (breached || !r.due) return { color: 'red', label: t('sla.breached') };
     if (s.pausedAt) return { color: 'gray', label: t('sla.paused') };
     const left = Date.parse(r.due) - now;
     return left <= 0 ? { color: 'red', label: t('sla.overdueBy', { time: formatDuration(left, units) }) } : { color: 'blue', label: t('sla.left', { time: formatDuration(left, units) }) };
