@@ -24,6 +24,16 @@ export const permissions = [
   'sla.manage',
   'tickets.configure',
   'tickets.import',
+  'customers.write',
+  'customers.merge',
+  'customers.import',
+  'catalog.read',
+  'catalog.manage',
+  'orders.read',
+  'orders.write',
+  'tiers.manage',
+  'campaigns.manage',
+  'followups.work',
 ] as const;
 export const Permission = z.enum(permissions);
 export type Permission = z.infer<typeof Permission>;
@@ -34,13 +44,13 @@ export type Access = Permission | 'public' | 'authenticated';
 /** Roles and what they may do: data, read by the server's checks and by the web navigation. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  manager: ['users.read', 'teams.read', 'settings.read', 'audit.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update', 'sla.manage', 'tickets.configure', 'tickets.import'],
-  agent: ['users.read', 'teams.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update'],
-  specialist: ['users.read', 'teams.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update'],
-  field_engineer: ['settings.read', 'calendars.read'],
-  warehouse_clerk: ['settings.read'],
-  sales: ['users.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create'],
-  analyst: ['users.read', 'teams.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read'],
+  manager: ['customers.write', 'customers.merge', 'customers.import', 'catalog.read', 'catalog.manage', 'orders.read', 'orders.write', 'tiers.manage', 'campaigns.manage', 'followups.work', 'users.read', 'teams.read', 'settings.read', 'audit.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update', 'sla.manage', 'tickets.configure', 'tickets.import'],
+  agent: ['customers.write', 'catalog.read', 'orders.read', 'followups.work', 'users.read', 'teams.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update'],
+  specialist: ['customers.write', 'catalog.read', 'orders.read', 'followups.work', 'users.read', 'teams.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create', 'tickets.update'],
+  field_engineer: ['catalog.read', 'settings.read', 'calendars.read'],
+  warehouse_clerk: ['catalog.read', 'settings.read'],
+  sales: ['customers.write', 'customers.import', 'catalog.read', 'orders.read', 'orders.write', 'campaigns.manage', 'followups.work', 'users.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read', 'tickets.create'],
+  analyst: ['catalog.read', 'orders.read', 'users.read', 'teams.read', 'settings.read', 'calendars.read', 'customers.read', 'tickets.read'],
 };
 
 export function permissionsOf(userRoles: readonly Role[]): Set<Permission> {
