@@ -5,7 +5,8 @@ import { rows, type Tx } from '../../platform/db/db.ts';
 import { counters } from '../../platform/tenancy/tenancy.schema.ts';
 import { cjkDocument, splitCjk } from '../../platform/search/search.ts';
 import { customerIdentities, customers, identitiesOf } from '../customers/index.ts';
-import { ticketEvents, ticketMessages, tickets, type ContactInput } from '../tickets/index.ts';
+import { slaCheckJobs, ticketEvents, ticketMessages, tickets, type ContactInput } from '../tickets/index.ts';
+import { enqueueMany, type EnqueueInput } from '../../platform/jobs/index.ts';
 import type { ImportTicketLine } from './import.contract.ts';
 import type { Replayed, SlaRules } from './import.replay.ts';
 
@@ -177,5 +178,14 @@ export async function insertChunk(tx: Tx, tenantId: string, timeZone: string, it
       from unnest(${uid(e.ticket)}, ${txt(e.type)}, ${txt(e.actor)}, ${txt(e.data)}, ${tsz(e.at)}) with ordinality as u(ticket_id, type, actor, data, at, ord)
       order by u.ticket_id, u.at, u.ord`);
   }
+  // Tickets still open with targets ahead get the same warning/breach checks as live ones; targets whose
+  // time had passed were decided by the history replay (slaBreaches above) and get no job.
+  const now = new Date();
+  const checks: EnqueueInput[] = [];
+  items.forEach((it, n) => {
+    if (!kept.has(t.id[n]) || !it.sla) return;
+    checks.push(...slaCheckJobs(tenantId, t.id[n], it.replayed.clock, it.sla.policy.warnAtPercent, it.replayed.createdAt, now));
+  });
+  if (checks.length) await enqueueMany(tx, checks);
   return kept.size;
 }

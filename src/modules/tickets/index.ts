@@ -6,3 +6,4 @@ export { tickets, ticketMessages, ticketEvents } from './tickets.schema.ts';
 export { updateTicket, updateTicketInTx } from './tickets.update.ts';
 export { pickAssignee } from './routing.service.ts';
 export { escalateInTx } from './escalation.service.ts';
+export { slaCheckJobs } from './ticket-sla.ts';

@@ -1,5 +1,5 @@
 import type { Tx } from '../../platform/db/db.ts';
-import { enqueue } from '../../platform/jobs/index.ts';
+import { enqueueMany, type EnqueueInput } from '../../platform/jobs/index.ts';
 import { calendarRules } from '../../platform/calendar/calendar.service.ts';
 import type { CalendarRules } from '../../platform/calendar/business-time.ts';
 import { getPolicy, selectPolicy, slaClock, type Clock, type SlaPolicy, type SlaSubject } from '../sla/index.ts';
@@ -55,14 +55,22 @@ export async function slaOfTicket(tx: Tx, r: TicketRow): Promise<SlaContext | nu
 /**
  * A check at each running target's warning time and due time; the job re-reads the ticket, so checks for
  * targets that have since stopped or moved do nothing. Deduplicated per ticket, target and instant.
+ * `notBefore` (imports): only checks still ahead of that instant; history already decided the past ones.
  */
-export async function scheduleChecks(tx: Tx, tenantId: string, ticketId: string, clock: Clock, warnAtPercent: number, startedAt: Date): Promise<void> {
+export function slaCheckJobs(tenantId: string, ticketId: string, clock: Clock, warnAtPercent: number, startedAt: Date, notBefore?: Date): EnqueueInput[] {
+  const checks: EnqueueInput[] = [];
   for (const { target, dueAt } of slaClock.runningTargets(clock)) {
     const span = dueAt.getTime() - startedAt.getTime();
     const warnAt = new Date(startedAt.getTime() + (span * warnAtPercent) / 100);
-    for (const [kind, runAt] of [['warning', warnAt], ['breach', dueAt]] as const) {
+    for (const [kind, at] of [['warning', warnAt], ['breach', dueAt]] as const) {
       if (kind === 'warning' && span <= 0) continue;
-      await enqueue(tx, {
+      let runAt: Date = at;
+      if (notBefore && runAt < notBefore) {
+        // past its warning time but not yet due: warn now
+        if (kind === 'warning' && dueAt > notBefore) runAt = notBefore;
+        else continue;
+      }
+      checks.push({
         tenantId,
         name: SLA_CHECK_JOB,
         payload: { ticketId, target, kind, dueAt: dueAt.toISOString() },
@@ -71,4 +79,10 @@ export async function scheduleChecks(tx: Tx, tenantId: string, ticketId: string,
       });
     }
   }
+  return checks;
+}
+
+export async function scheduleChecks(tx: Tx, tenantId: string, ticketId: string, clock: Clock, warnAtPercent: number, startedAt: Date): Promise<void> {
+  // one statement for all of a ticket's checks (they were four round trips on every create)
+  await enqueueMany(tx, slaCheckJobs(tenantId, ticketId, clock, warnAtPercent, startedAt));
 }

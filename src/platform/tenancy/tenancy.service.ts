@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../db/db.ts';
+import type { Db, Queryable, Tx } from '../db/db.ts';
 import type { Ctx } from './ctx.ts';
 import { checkVersion } from '../db/concurrency.ts';
 import { notFound } from '../http/errors.ts';
@@ -55,7 +55,7 @@ export async function updateSettings(ctx: Ctx, input: UpdateTenantSettings): Pro
 }
 
 /** Next value of a per-tenant counter (T-2026-000123 style numbers); serialised by the row lock. */
-export async function nextNumber(tx: Tx, tenantId: string, name: string): Promise<number> {
+export async function nextNumber(tx: Queryable, tenantId: string, name: string): Promise<number> {
   const [row] = await tx
     .insert(counters)
     .values({ tenantId, name, value: 1 })
