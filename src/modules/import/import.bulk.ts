@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { rows, type Tx } from '../../platform/db/db.ts';
 import { counters } from '../../platform/tenancy/tenancy.schema.ts';
-import { cjkDocument, splitCjk } from '../../platform/search/search.ts';
+import { searchParts, searchVectorOf } from '../../platform/search/search.ts';
 import { customerIdentities, customers, identitiesOf } from '../customers/index.ts';
 import { slaCheckJobs, ticketEvents, ticketMessages, tickets, type ContactInput } from '../tickets/index.ts';
 import { enqueueMany, type EnqueueInput } from '../../platform/jobs/index.ts';
@@ -97,9 +97,8 @@ export interface PreparedTicket {
   userIdOf: (email: string | undefined) => string | null;
 }
 
-/** The same weighting as platform/search searchVector(): English words (stemmed) plus CJK bigrams. */
-const vector = (latin: string, cjk: string, weight: 'A' | 'B') => `setweight(to_tsvector('english', ${latin}) || to_tsvector('simple', ${cjk}), '${weight}')`;
-const split = (text: string) => ({ latin: splitCjk(text).latin, cjk: cjkDocument(text) });
+const vector = (latin: string, cjk: string, weight: 'A' | 'B') => searchVectorOf(sql.raw(latin), sql.raw(cjk), weight);
+const split = searchParts;
 
 /** Inserts the chunk; returns how many tickets were new (a concurrent import of the same externalId loses quietly). */
 export async function insertChunk(tx: Tx, tenantId: string, timeZone: string, items: PreparedTicket[]): Promise<number> {
@@ -139,7 +138,7 @@ export async function insertChunk(tx: Tx, tenantId: string, timeZone: string, it
         select ${tenantId}, u.id, u.seq, u.number, u.subject, u.description, u.type, u.priority, u.status, u.channel, u.customer_id, u.assignee_id, u.team_id,
           array(select jsonb_array_elements_text(u.tags::jsonb)), u.external_id, u.policy_id, u.calendar_id, u.fr_due, u.fr_at, u.nr_due, u.res_due, u.resolved_at, u.closed_at,
           u.paused_at, u.due_at, array(select jsonb_array_elements_text(u.breaches::jsonb)), u.reopens,
-          ${sql.raw(vector('u.tl', 'u.tc', 'A'))} || ${sql.raw(vector('u.bl', 'u.bc', 'B'))}, u.created_at, u.updated_at
+          ${vector('u.tl', 'u.tc', 'A')} || ${vector('u.bl', 'u.bc', 'B')}, u.created_at, u.updated_at
         from unnest(${uid(t.id)}, ${p(t.seq)}::bigint[], ${txt(t.number)}, ${txt(t.subject)}, ${txt(t.description)}, ${txt(t.type)}, ${txt(t.priority)}, ${txt(t.status)}, ${txt(t.channel)},
           ${uid(t.customerId)}, ${uid(t.assigneeId)}, ${uid(t.teamId)}, ${txt(t.tags)}, ${txt(t.externalId)}, ${uid(t.policyId)}, ${uid(t.calendarId)}, ${tsz(t.frDue)}, ${tsz(t.frAt)},
           ${tsz(t.nrDue)}, ${tsz(t.resDue)}, ${tsz(t.resolvedAt)}, ${tsz(t.closedAt)}, ${tsz(t.pausedAt)}, ${tsz(t.dueAt)}, ${txt(t.breaches)}, ${p(t.reopens)}::int[],
@@ -167,7 +166,7 @@ export async function insertChunk(tx: Tx, tenantId: string, timeZone: string, it
   });
   if (m.id.length) {
     await tx.execute(sql`insert into ${ticketMessages} (tenant_id, id, ticket_id, kind, author_type, author_user_id, author_name, body, search_vector, created_at)
-      select ${tenantId}, u.id, u.ticket_id, u.kind, u.author_type, u.author_user_id, u.author_name, u.body, ${sql.raw(vector('u.l', 'u.c', 'B'))}, u.at
+      select ${tenantId}, u.id, u.ticket_id, u.kind, u.author_type, u.author_user_id, u.author_name, u.body, ${vector('u.l', 'u.c', 'B')}, u.at
       from unnest(${uid(m.id)}, ${uid(m.ticket)}, ${txt(m.kind)}, ${txt(m.authorType)}, ${uid(m.authorUser)}, ${txt(m.authorName)}, ${txt(m.body)}, ${txt(m.l)}, ${txt(m.c)}, ${tsz(m.at)})
         as u(id, ticket_id, kind, author_type, author_user_id, author_name, body, l, c, at)`);
   }
