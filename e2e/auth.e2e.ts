@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { chooseLanguage, fillLogin, launchBrowser, navEntries, openPage, shot, signIn, signOut, type TestPage } from './support/browser.ts';
+import { pages, sectionOrder } from '../src/web/nav.tsx';
+import { can } from '../src/platform/auth/roles.contract.ts';
 
 const baseURL = inject('baseURL');
 let browser: Browser;
@@ -108,7 +110,12 @@ describe('sign-in and language', () => {
     expect(await second.page.getByTestId('login-title').textContent()).toBe('登录');
     await signIn(second.page, 'manager@demo.example');
     await second.page.getByTestId('navbar').getByText('Audit log', { exact: true }).waitFor();
-    expect(await navEntries(second.page)).toEqual(['nav-home', 'nav-tickets', 'nav-users', 'nav-teams', 'nav-sla-policies', 'nav-audit']);
+    // exactly the pages the manager role may open, in navbar order; never the admin-only ones
+    const managerPages = sectionOrder.flatMap((section) => pages.filter((p) => p.section === section && can(['manager'], p.access)).map((p) => p.testId));
+    const shown = await navEntries(second.page);
+    expect(shown).toEqual(managerPages);
+    expect(shown).toEqual(expect.arrayContaining(['nav-home', 'nav-tickets', 'nav-users', 'nav-teams', 'nav-sla-policies', 'nav-audit']));
+    for (const adminOnly of ['nav-api-tokens', 'nav-webhooks', 'nav-jobs', 'nav-settings']) expect(shown).not.toContain(adminOnly);
     await shot(second.page, 'home-manager-en-remembered');
     expect([...first.problems, ...second.problems]).toEqual([]);
   });

@@ -9,7 +9,11 @@ import { writeAudit } from '../src/platform/audit/audit.ts';
 import { demoTenants, DEMO_PASSWORD } from './demo-data.ts';
 import { createCnStandard } from '../src/platform/calendar/calendar.service.ts';
 import { createDefaultPolicies } from '../src/modules/sla/index.ts';
+import { createDefaultFieldDefs } from '../src/modules/tickets/custom-fields.service.ts';
 import { ensureDefaultMailSettings } from '../src/modules/channels/index.ts';
+import { seedDemoCustomers, seedTiersAndSegments } from '../src/modules/customers/index.ts';
+import { seedCampaigns } from '../src/modules/campaigns/index.ts';
+import { seedCatalogAndOrders } from '../src/modules/orders/index.ts';
 
 /** Creates the demo tenants, users and teams; returns false (and does nothing) when any tenant exists. */
 export async function seedDemo(db: Db): Promise<boolean> {
@@ -35,7 +39,13 @@ export async function seedDemo(db: Db): Promise<boolean> {
       await writeAudit(tx, ctx, { action: 'seeded', entityType: 'tenant', entityId: tenant.id, after: { name: demo.name, users: inserted.length } });
       await createCnStandard(joinTx(ctx, tx));
       await createDefaultPolicies(joinTx(ctx, tx));
+      await createDefaultFieldDefs(joinTx(ctx, tx));
       await ensureDefaultMailSettings(joinTx(ctx, tx));
+      await seedCampaigns(joinTx(ctx, tx));
+      await seedDemoCustomers(joinTx(ctx, tx));
+      await seedCatalogAndOrders(joinTx(ctx, tx));
+      // after the demo customers and orders, so they start in their RFM tiers
+      await seedTiersAndSegments(joinTx(ctx, tx));
     }
   });
   return true;

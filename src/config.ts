@@ -25,6 +25,11 @@ export interface Config {
   smtpMaxBytes: number;
   /** smtp://host:25 → outgoing mail is sent there; unset → kept in the local outbox (embedded default). */
   smtpOutUrl: string | undefined;
+  /** PEM files: with both set, the SMTP listener offers STARTTLS. */
+  smtpTlsKey: string | undefined;
+  smtpTlsCert: string | undefined;
+  /** Check SPF, DKIM and DMARC of received mail (DNS look-ups); the verdicts go on the inbound log. */
+  mailAuthEnabled: boolean;
   /** Default inbound domain: `support@<tenant slug>.<mailDomain>` reaches a tenant without configuration. */
   mailDomain: string;
 }
@@ -64,6 +69,9 @@ export function loadConfig(): Config {
     smtpPort: int('SMTP_PORT', 2525),
     smtpMaxBytes: int('SMTP_MAX_BYTES', 25 * 1024 * 1024),
     smtpOutUrl: process.env.SMTP_OUT_URL || undefined,
+    smtpTlsKey: process.env.SMTP_TLS_KEY || undefined,
+    smtpTlsCert: process.env.SMTP_TLS_CERT || undefined,
+    mailAuthEnabled: bool('MAIL_AUTH', true),
     mailDomain: (process.env.MAIL_DOMAIN || 'localhost').toLowerCase(),
   };
 }

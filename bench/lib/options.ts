@@ -16,11 +16,13 @@ export interface BenchOptions {
   pgAdminUrl: string;
   /** Tickets a data-loading benchmark creates (tickets suite); undefined = the suite's default per database. */
   tickets: number | undefined;
+  /** Customers the customers suite imports (~3 order lines each); undefined = 1,000,000. */
+  customers: number | undefined;
   help: boolean;
 }
 
 export const usage = `Usage: npm run bench -- [NAME ...] [--duration=SECONDS] [--warmup=SECONDS] [--db=postgres|pglite|both]
-                      [--repeats=N] [--port=FIRST_PORT] [--pg-url=postgres://…/postgres] [--tickets=N] [--list]
+                      [--repeats=N] [--port=FIRST_PORT] [--pg-url=postgres://…/postgres] [--tickets=N] [--customers=N] [--list]
 Every flag can also be set in the environment: BENCH_DURATION, BENCH_WARMUP, BENCH_DB, BENCH_REPEATS,
 BENCH_PORT, BENCH_PG_URL, BENCH_TICKETS. Flags win over the environment.`;
 
@@ -51,7 +53,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       flags.set(eq < 0 ? arg.slice(2) : arg.slice(2, eq), eq < 0 ? 'true' : arg.slice(eq + 1));
     } else names.push(arg);
   }
-  const known = new Set(['duration', 'warmup', 'db', 'repeats', 'port', 'pg-url', 'tickets', 'help', 'list']);
+  const known = new Set(['duration', 'warmup', 'db', 'repeats', 'port', 'pg-url', 'tickets', 'customers', 'help', 'list']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`Unknown flag --${k}\n${usage}`);
   const pick = (flag: string, envName: string) => flags.get(flag) ?? env[envName];
   return {
@@ -63,6 +65,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     portBase: Math.round(num('port', pick('port', 'BENCH_PORT'), 3201, 1024)),
     pgAdminUrl: pick('pg-url', 'BENCH_PG_URL') ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     tickets: pick('tickets', 'BENCH_TICKETS') ? Math.round(num('tickets', pick('tickets', 'BENCH_TICKETS'), 0, 10)) : undefined,
+    customers: pick('customers', 'BENCH_CUSTOMERS') ? Math.round(num('customers', pick('customers', 'BENCH_CUSTOMERS'), 0, 10)) : undefined,
     help: flags.has('help'),
     list: flags.has('list'),
   };

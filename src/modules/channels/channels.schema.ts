@@ -19,6 +19,11 @@ export const mailSettings = pgTable('mail_settings', {
   imapPassword: text('imap_password'),
   imapFolder: text('imap_folder').notNull().default('INBOX'),
   imapIntervalMinutes: integer('imap_interval_minutes').notNull().default(5),
+  /** accept (and mark in the log) | reject (550 at SMTP) mail whose DMARC check fails */
+  dmarcPolicy: text('dmarc_policy').notNull().default('accept'),
+  /** the tenant's own auto-reply text with {{number}}, {{subject}}, {{name}}; null → the built-in one in the tenant's language */
+  autoReplySubject: text('auto_reply_subject'),
+  autoReplyBody: text('auto_reply_body'),
   /** highest IMAP UID already taken in, per folder validity (uidvalidity:uid) */
   imapCursor: text('imap_cursor'),
   version: integer('version').notNull().default(1),
@@ -69,6 +74,15 @@ export const inboundEmails = pgTable(
     attachments: jsonb('attachments').notNull().default([]),
     /** why no auto-reply may be sent (auto-responder, list, …), null for a person */
     automated: text('automated'),
+    /** SMTP client seen by the listener (null for IMAP and imports) */
+    remoteIp: text('remote_ip'),
+    helo: text('helo'),
+    /** SPF / DKIM / DMARC verdicts (pass, fail, softfail, neutral, none, temperror, permerror, policy); null: not checked */
+    authSpf: text('auth_spf'),
+    authDkim: text('auth_dkim'),
+    authDmarc: text('auth_dmarc'),
+    /** the Authentication-Results header we computed, for the log and for support questions */
+    authResults: text('auth_results'),
     status: text('status').notNull().default('received'),
     error: text('error'),
     ticketId: uuid('ticket_id'),

@@ -27,11 +27,24 @@ export async function listInbound(ctx: Ctx, q: InboundListQuery): Promise<{ item
       error: inboundEmails.error,
       ticketId: inboundEmails.ticketId,
       receivedAt: inboundEmails.receivedAt,
+      remoteIp: inboundEmails.remoteIp,
+      spf: inboundEmails.authSpf,
+      dkim: inboundEmails.authDkim,
+      dmarc: inboundEmails.authDmarc,
+      results: inboundEmails.authResults,
     })
     .from(inboundEmails)
     .where(and(...conds))
     .orderBy(desc(inboundEmails.receivedAt), desc(inboundEmails.id))
     .limit(q.limit + 1);
   const p = toPage(rs, q.limit, (r) => [r.receivedAt.toISOString(), r.id]);
-  return { items: p.items.map((r) => ({ ...r, status: r.status as InboundMail['status'], receivedAt: r.receivedAt.toISOString() })), nextCursor: p.nextCursor };
+  return {
+    items: p.items.map(({ spf, dkim, dmarc, results, ...r }) => ({
+      ...r,
+      status: r.status as InboundMail['status'],
+      receivedAt: r.receivedAt.toISOString(),
+      auth: spf !== null && dkim !== null && dmarc !== null ? { spf, dkim, dmarc, results } : null,
+    })),
+    nextCursor: p.nextCursor,
+  };
 }

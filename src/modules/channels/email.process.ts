@@ -88,9 +88,12 @@ async function autoReplyBlocked(tx: Tx, ctx: Ctx, slug: string, row: InboundRow)
 
 /** The auto-reply is also a ticket message (kind auto), so the conversation shows what the customer got. */
 async function autoReply(tx: Tx, ctx: Ctx, row: InboundRow, ticket: Ticket): Promise<void> {
-  const params = { number: ticket.number, subject: ticket.subject, name: row.fromName || row.fromAddress || '' };
-  const subject = t(ctx.locale, 'mail.auto_reply.subject', params);
-  const text = t(ctx.locale, 'mail.auto_reply.body', params);
+  const params: Record<string, string> = { number: ticket.number, subject: ticket.subject, name: row.fromName || row.fromAddress || '' };
+  const s = await mailSettingsRow(tx, ctx.tenantId);
+  // the tenant's own template when set (placeholders checked on save), else the built-in text
+  const fill = (tpl: string) => tpl.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => params[k] ?? m);
+  const subject = s.autoReplySubject ? fill(s.autoReplySubject).replace(/\s+/g, ' ').slice(0, 300) : t(ctx.locale, 'mail.auto_reply.subject', params);
+  const text = s.autoReplyBody ? fill(s.autoReplyBody) : t(ctx.locale, 'mail.auto_reply.body', params);
   const msg = await addMessageInTx(tx, ctx, ticket.id, { kind: 'auto', body: text, authorType: 'system', channel: 'email' });
   await queueMail(tx, ctx.tenantId, {
     kind: 'auto_reply',

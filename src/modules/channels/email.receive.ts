@@ -1,10 +1,10 @@
 import type { Db, Tx } from '../../platform/db/db.ts';
 import { enqueue } from '../../platform/jobs/index.ts';
 import { storeFile, MAX_FILE_BYTES } from '../../platform/files/index.ts';
-import { automatedReason, parseEmail, sanitizeEmailHtml, type ParsedEmail, type SmtpEnvelope } from '../../platform/mail/index.ts';
+import { automatedReason, parseEmail, sanitizeEmailHtml, SmtpRejection, type MailAuthResult, type ParsedEmail, type SmtpEnvelope } from '../../platform/mail/index.ts';
 import { fileUrl } from './channels.contract.ts';
 import { inboundEmails } from './channels.schema.ts';
-import { tenantForRecipient, type TenantRow } from './mail-settings.service.ts';
+import { mailSettingsRow, tenantForRecipient, type TenantRow } from './mail-settings.service.ts';
 
 export const PROCESS_EMAIL_JOB = 'channels.email_process';
 
@@ -21,6 +21,8 @@ export interface IngestEnvelope extends Partial<SmtpEnvelope> {
   source?: 'smtp' | 'imap' | 'import';
   /** IMAP folder/uidvalidity/uid: a second delivery of the same key is ignored */
   sourceKey?: string;
+  /** SPF/DKIM/DMARC verdicts from the SMTP listener; null/absent: not checked (IMAP, import, checks off) */
+  auth?: MailAuthResult | null;
 }
 
 export class UnknownRecipientError extends Error {}
@@ -80,6 +82,12 @@ async function storeForTenant(tx: Tx, tenantId: string, raw: Buffer, p: { parsed
       html: parsed?.html ? cap(sanitizeEmailHtml(parsed.html, { cidUrls }), 1_000_000) : null,
       attachments: stored,
       automated: automatedOf(parsed, env),
+      remoteIp: cap(env.remoteAddress, 100) ?? null,
+      helo: cap(env.helo, 255) ?? null,
+      authSpf: env.auth?.spf ?? null,
+      authDkim: env.auth?.dkim ?? null,
+      authDmarc: env.auth?.dmarc ?? null,
+      authResults: env.auth?.header ?? null,
       status: parsed ? 'received' : 'failed',
       error: p.error,
     })
@@ -102,7 +110,22 @@ export async function ingestEmail(db: Db, raw: Buffer, envelope: IngestEnvelope 
     if (t) byTenant.set(t.id, t);
   }
   if (byTenant.size === 0) throw new UnknownRecipientError(`no tenant for ${envelope.rcptTo.join(', ')}`);
-  return ingestForTenants(db, [...byTenant.keys()], raw, envelope);
+  const wanted = await acceptingTenants(db, [...byTenant.keys()], envelope.auth);
+  if (wanted.length === 0) throw new SmtpRejection(550, `5.7.1 Message rejected: DMARC check failed for the sender's domain (policy ${envelope.auth?.dmarcPolicy})`);
+  return ingestForTenants(db, wanted, raw, envelope);
+}
+
+/** Whether a tenant refuses this message: its policy says reject and the From domain fails DMARC while asking for enforcement. */
+export function rejectsByDmarc(policy: string, auth: MailAuthResult | null | undefined): boolean {
+  return policy === 'reject' && auth?.dmarc === 'fail' && (auth.dmarcPolicy === 'reject' || auth.dmarcPolicy === 'quarantine');
+}
+
+/** The addressed tenants that take the message (a tenant on 'accept' stores it with the failed verdict shown). */
+async function acceptingTenants(db: Db, tenantIds: string[], auth: MailAuthResult | null | undefined): Promise<string[]> {
+  if (auth?.dmarc !== 'fail') return tenantIds;
+  const out: string[] = [];
+  for (const id of tenantIds) if (!rejectsByDmarc((await mailSettingsRow(db, id)).dmarcPolicy, auth)) out.push(id);
+  return out;
 }
 
 /** Same as ingestEmail for a known tenant (IMAP mailboxes belong to one tenant; no RCPT routing). */

@@ -4,8 +4,9 @@ import type { Db } from '../../platform/db/db.ts';
 import type { DomainEvent } from '../../platform/outbox/outbox.ts';
 import { customerIdentities } from '../customers/index.ts';
 import { loadTicketRow } from '../tickets/index.ts';
-import { inboundEmails } from './channels.schema.ts';
+import { inboundEmails, mailThreads } from './channels.schema.ts';
 import { queueMail } from './outbox-mail.service.ts';
+import { outgoingAttachments } from './email.files.ts';
 
 /** The part of the 'ticket_message.created' event this subscriber reads. */
 const MessageCreated = z.object({
@@ -53,6 +54,19 @@ export async function mailAgentReply(db: Db, event: DomainEvent): Promise<void> 
       to = ident?.value ?? null;
     }
     if (!to) return;
+    // threading: under the customer's last mail; without one (web form, phone) under our own earlier mail
+    let inReplyTo = last?.messageId ?? null;
+    let references = last ? [...last.references, ...(last.messageId ? [last.messageId] : [])].slice(-20) : [];
+    if (!last) {
+      const ours = await tx
+        .select({ id: mailThreads.messageId })
+        .from(mailThreads)
+        .where(and(eq(mailThreads.tenantId, tenantId), eq(mailThreads.ticketId, ticket.id), eq(mailThreads.direction, 'out')))
+        .orderBy(desc(mailThreads.createdAt))
+        .limit(20);
+      references = ours.map((r) => r.id).reverse();
+      inReplyTo = references.at(-1) ?? null;
+    }
     await queueMail(tx, tenantId, {
       kind: 'reply',
       ticketId: ticket.id,
@@ -60,8 +74,9 @@ export async function mailAgentReply(db: Db, event: DomainEvent): Promise<void> 
       to,
       subject: replySubject(ticket.subject, ticket.number),
       text: m.body,
-      inReplyTo: last?.messageId ?? null,
-      references: last ? [...last.references, ...(last.messageId ? [last.messageId] : [])].slice(-20) : [],
+      attachments: await outgoingAttachments(tx, tenantId, m.id),
+      inReplyTo,
+      references,
     });
   });
 }

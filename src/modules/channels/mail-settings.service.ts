@@ -7,9 +7,10 @@ import { writeAudit } from '../../platform/audit/audit.ts';
 import { deleteSchedule, upsertSchedule } from '../../platform/jobs/index.ts';
 import { tenants } from '../../platform/tenancy/tenancy.schema.ts';
 import { loadConfig } from '../../config.ts';
+import { t as translate } from '../../platform/i18n/i18n.ts';
 import { normaliseEmail } from '../customers/index.ts';
 import { mailAddresses, mailSettings } from './channels.schema.ts';
-import type { MailSettings, UpdateMailSettings } from './channels.contract.ts';
+import { autoReplyPlaceholders, type MailSettings, type UpdateMailSettings } from './channels.contract.ts';
 
 export type MailSettingsRow = typeof mailSettings.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;
@@ -58,11 +59,32 @@ export async function addressesOf(q: Queryable, tenantId: string): Promise<strin
   return rs.map((r) => r.a);
 }
 
+const tenantLocale = (t: TenantRow) => (t.defaultLocale === 'en' ? 'en' : 'zh-CN');
+
+/** The relay as host:port, never with its credentials. */
+function relayName(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}`;
+  } catch {
+    return '(invalid SMTP_OUT_URL)';
+  }
+}
+
 function toSettings(r: MailSettingsRow, addresses: string[], t: TenantRow): MailSettings {
+  const config = loadConfig();
+  const placeholders = { number: '{{number}}', subject: '{{subject}}', name: '{{name}}' };
   return {
     fromAddress: r.fromAddress,
     fromName: r.fromName,
     autoReply: r.autoReply,
+    autoReplySubject: r.autoReplySubject,
+    autoReplyBody: r.autoReplyBody,
+    defaultAutoReply: { subject: translate(tenantLocale(t), 'mail.auto_reply.subject', placeholders), body: translate(tenantLocale(t), 'mail.auto_reply.body', placeholders) },
+    dmarcPolicy: r.dmarcPolicy === 'reject' ? 'reject' : 'accept',
+    outgoing: { transport: config.smtpOutUrl ? 'smtp' : 'local', relay: relayName(config.smtpOutUrl) },
+    incoming: { starttls: !!(config.smtpTlsKey && config.smtpTlsCert), authChecks: config.mailAuthEnabled },
     addresses,
     defaultAddress: defaultAddress(t.slug),
     imap: {
@@ -84,7 +106,18 @@ export async function getMailSettings(ctx: Ctx): Promise<MailSettings> {
   return ensureDefaultMailSettings(ctx);
 }
 
+/** A template may only use the known placeholders: a typo like {{numbr}} would reach customers verbatim. */
+function checkTemplate(path: string, text: string | null | undefined): void {
+  for (const m of (text ?? '').matchAll(/\{\{\s*(\w*)\s*\}\}/g)) {
+    if (!(autoReplyPlaceholders as readonly string[]).includes(m[1])) {
+      throw fieldError(path, 'mail_template_placeholder', 422, { placeholder: m[0], allowed: autoReplyPlaceholders.map((p) => `{{${p}}}`).join(' ') });
+    }
+  }
+}
+
 export async function updateMailSettings(ctx: Ctx, input: UpdateMailSettings): Promise<MailSettings> {
+  checkTemplate('autoReplySubject', input.autoReplySubject);
+  checkTemplate('autoReplyBody', input.autoReplyBody);
   return ctx.tx(async (tx) => {
     await insertDefaults(tx, ctx.tenantId);
     const [current] = await tx.select().from(mailSettings).where(eq(mailSettings.tenantId, ctx.tenantId)).for('update');
@@ -95,6 +128,9 @@ export async function updateMailSettings(ctx: Ctx, input: UpdateMailSettings): P
       ...(input.fromAddress !== undefined ? { fromAddress: input.fromAddress } : {}),
       ...(input.fromName !== undefined ? { fromName: input.fromName } : {}),
       ...(input.autoReply !== undefined ? { autoReply: input.autoReply } : {}),
+      ...(input.autoReplySubject !== undefined ? { autoReplySubject: input.autoReplySubject } : {}),
+      ...(input.autoReplyBody !== undefined ? { autoReplyBody: input.autoReplyBody } : {}),
+      ...(input.dmarcPolicy !== undefined ? { dmarcPolicy: input.dmarcPolicy } : {}),
       ...(im.enabled !== undefined ? { imapEnabled: im.enabled } : {}),
       ...(im.host !== undefined ? { imapHost: im.host } : {}),
       ...(im.port !== undefined ? { imapPort: im.port } : {}),
@@ -117,7 +153,7 @@ export async function updateMailSettings(ctx: Ctx, input: UpdateMailSettings): P
       await deleteSchedule(tx, ctx.tenantId, imapScheduleKey);
     }
     const after = toSettings(row, await addressesOf(tx, ctx.tenantId), t);
-    await writeAudit(tx, ctx, { action: 'updated', entityType: 'mail_settings', entityId: ctx.tenantId, before: { fromAddress: current.fromAddress, autoReply: current.autoReply }, after });
+    await writeAudit(tx, ctx, { action: 'updated', entityType: 'mail_settings', entityId: ctx.tenantId, before: { fromAddress: current.fromAddress, autoReply: current.autoReply, dmarcPolicy: current.dmarcPolicy }, after });
     return after;
   });
 }

@@ -4,7 +4,7 @@ import type { Db, Tx } from '../../platform/db/db.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { enqueue, PermanentJobError, type JobContext } from '../../platform/jobs/index.ts';
-import { composeRaw, newMessageId, sendRaw } from '../../platform/mail/index.ts';
+import { composeRaw, newMessageId, parseEmail, sanitizeEmailHtml, sendRaw, textToHtml, type OutgoingAttachment } from '../../platform/mail/index.ts';
 import { loadConfig } from '../../config.ts';
 import { mailOutbox, mailThreads } from './channels.schema.ts';
 import type { OutboxListQuery, OutboxMail, OutboxMailDetail } from './channels.contract.ts';
@@ -20,6 +20,8 @@ export interface QueueMailInput {
   to: string;
   subject: string;
   text: string;
+  /** files sent with it */
+  attachments?: OutgoingAttachment[];
   inReplyTo?: string | null;
   references?: string[];
   headers?: Record<string, string>;
@@ -38,6 +40,9 @@ export async function queueMail(tx: Tx, tenantId: string, m: QueueMailInput): Pr
     to: m.to,
     subject: m.subject,
     text: m.text,
+    // plain text for the agent's words, and the same as HTML for clients that prefer it (multipart/alternative)
+    html: textToHtml(m.text),
+    attachments: m.attachments,
     messageId,
     inReplyTo: m.inReplyTo,
     references: m.references,
@@ -120,5 +125,13 @@ export async function listOutbox(ctx: Ctx, q: OutboxListQuery) {
 export async function getOutboxMail(ctx: Ctx, id: string): Promise<OutboxMailDetail> {
   const [row] = await ctx.db.select().from(mailOutbox).where(and(eq(mailOutbox.tenantId, ctx.tenantId), eq(mailOutbox.id, id)));
   if (!row) throw notFound();
-  return { ...toOutbox(row), raw: row.raw };
+  // the stored source is what went out; parse it back so the viewer shows exactly that (HTML sanitised)
+  const parsed = await parseEmail(Buffer.from(row.raw, 'utf8'));
+  return {
+    ...toOutbox(row),
+    raw: row.raw,
+    text: parsed.text,
+    html: parsed.html ? sanitizeEmailHtml(parsed.html) : null,
+    attachments: parsed.attachments.filter((a) => !a.inline).map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.content.length })),
+  };
 }

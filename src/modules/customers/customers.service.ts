@@ -1,11 +1,12 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { recordChange } from '../../platform/outbox/outbox.ts';
+import { searchQuery, searchVector } from '../../platform/search/search.ts';
 import { customerIdentities, customers } from './customers.schema.ts';
 import { normaliseEmail, normalisePhone } from './phone.ts';
-import type { Customer, CustomerTier, IdentityKind } from './customers.contract.ts';
+import type { Customer, IdentityKind } from './customers.contract.ts';
 
 export interface ContactDetails {
   name?: string | null;
@@ -15,7 +16,7 @@ export interface ContactDetails {
   externalId?: string | null;
 }
 
-type Identity = { kind: IdentityKind; value: string };
+export type Identity = { kind: IdentityKind; value: string };
 
 /** Contact fields that were given but cannot be used (for a field error at the API edge). */
 export function contactProblems(d: ContactDetails): { field: 'phone' | 'email'; code: string }[] {
@@ -37,24 +38,102 @@ export function identitiesOf(d: ContactDetails): Identity[] {
   return out;
 }
 
-async function loadCustomers(q: Queryable, tenantId: string, ids: string[]): Promise<Customer[]> {
-  if (ids.length === 0) return [];
-  const rs = await q.select().from(customers).where(and(eq(customers.tenantId, tenantId), inArray(customers.id, ids)));
-  const idents = await q
-    .select()
-    .from(customerIdentities)
-    .where(and(eq(customerIdentities.tenantId, tenantId), inArray(customerIdentities.customerId, ids)));
-  return rs.map((r) => ({
+/** Every column but the search vector, which is written for the index and never read back. */
+export const customerColumns = {
+  id: customers.id,
+  kind: customers.kind,
+  name: customers.name,
+  tier: customers.tier,
+  dedicatedAgentId: customers.dedicatedAgentId,
+  companyId: customers.companyId,
+  gender: customers.gender,
+  birthday: customers.birthday,
+  language: customers.language,
+  preferences: customers.preferences,
+  tags: customers.tags,
+  ownerId: customers.ownerId,
+  source: customers.source,
+  mergedIntoId: customers.mergedIntoId,
+  ordersCount: customers.ordersCount,
+  revenueFen: customers.revenueFen,
+  clvFen: customers.clvFen,
+  firstOrderAt: customers.firstOrderAt,
+  lastOrderAt: customers.lastOrderAt,
+  version: customers.version,
+  createdAt: customers.createdAt,
+  updatedAt: customers.updatedAt,
+};
+export type CustomerRow = Omit<typeof customers.$inferSelect, 'tenantId' | 'searchVector' | 'tierChangedAt'>;
+
+export function toCustomer(r: CustomerRow, identities: Identity[]): Customer {
+  return {
     id: r.id,
     kind: r.kind as Customer['kind'],
     name: r.name,
-    tier: r.tier as CustomerTier,
+    tier: r.tier,
     dedicatedAgentId: r.dedicatedAgentId,
-    identities: idents.filter((i) => i.customerId === r.id).map((i) => ({ kind: i.kind as IdentityKind, value: i.value })),
+    companyId: r.companyId,
+    gender: r.gender as Customer['gender'],
+    birthday: r.birthday,
+    language: r.language as Customer['language'],
+    preferences: (r.preferences ?? {}) as Customer['preferences'],
+    tags: r.tags,
+    ownerId: r.ownerId,
+    source: r.source,
+    mergedIntoId: r.mergedIntoId,
+    ordersCount: r.ordersCount,
+    revenueFen: Number(r.revenueFen),
+    clvFen: Number(r.clvFen),
+    firstOrderAt: r.firstOrderAt?.toISOString() ?? null,
+    lastOrderAt: r.lastOrderAt?.toISOString() ?? null,
+    identities,
     version: r.version,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-  }));
+  };
+}
+
+/** Identities of many customers in one query, grouped by customer. */
+export async function identitiesByCustomer(q: Queryable, tenantId: string, ids: string[]): Promise<Map<string, Identity[]>> {
+  const out = new Map<string, Identity[]>();
+  if (ids.length === 0) return out;
+  const rs = await q
+    .select({ customerId: customerIdentities.customerId, kind: customerIdentities.kind, value: customerIdentities.value })
+    .from(customerIdentities)
+    .where(and(eq(customerIdentities.tenantId, tenantId), inArray(customerIdentities.customerId, ids)))
+    .orderBy(customerIdentities.kind, customerIdentities.createdAt);
+  for (const r of rs) {
+    const list = out.get(r.customerId) ?? [];
+    list.push({ kind: r.kind as IdentityKind, value: r.value });
+    out.set(r.customerId, list);
+  }
+  return out;
+}
+
+export async function withIdentities(q: Queryable, tenantId: string, rs: CustomerRow[]): Promise<Customer[]> {
+  const idents = await identitiesByCustomer(q, tenantId, rs.map((r) => r.id));
+  return rs.map((r) => toCustomer(r, idents.get(r.id) ?? []));
+}
+
+async function loadCustomers(q: Queryable, tenantId: string, ids: string[]): Promise<Customer[]> {
+  if (ids.length === 0) return [];
+  const rs = await q.select(customerColumns).from(customers).where(and(eq(customers.tenantId, tenantId), inArray(customers.id, ids)));
+  const byId = new Map((await withIdentities(q, tenantId, rs)).map((c) => [c.id, c]));
+  // in the order asked for (lookup ranks identity matches first)
+  return ids.map((id) => byId.get(id)).filter((c): c is Customer => !!c);
+}
+
+/** The row locked for an update (404 for unknown ids and other tenants' ids). */
+export async function lockCustomer(tx: Tx, tenantId: string, id: string): Promise<CustomerRow | undefined> {
+  const [r] = await tx.select(customerColumns).from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, id))).for('update');
+  return r;
+}
+
+/** A merged customer's row stays so that old links resolve; this gives the id that now holds its data. */
+export async function survivorOf(q: Queryable, tenantId: string, id: string): Promise<string | null> {
+  const [r] = await q.select({ id: customers.id, mergedIntoId: customers.mergedIntoId }).from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, id)));
+  if (!r) return null;
+  return r.mergedIntoId ?? r.id;
 }
 
 export async function getCustomer(ctx: Ctx, id: string): Promise<Customer> {
@@ -67,6 +146,9 @@ export async function getCustomers(q: Queryable, tenantId: string, ids: string[]
   return loadCustomers(q, tenantId, [...new Set(ids)]);
 }
 
+/** The name index: CJK bigrams + English words, rewritten whenever the name changes. */
+export const nameSearchVector = (name: string) => searchVector(name, 'A');
+
 /**
  * The customer these contact details belong to: the one that already has any of the identities (the
  * e-mail, the normalised phone, the external id), with the new identities attached; otherwise a new one.
@@ -78,18 +160,19 @@ export async function resolveCustomer(tx: Tx, ctx: Ctx, details: ContactDetails)
     // a caller who only gives a name (a phone call logged by an agent) still gets a customer record
     const name = details.name?.trim();
     if (!name) return null;
-    const [row] = await tx.insert(customers).values({ tenantId: ctx.tenantId, name: name.slice(0, 200) }).returning({ id: customers.id });
+    const short = name.slice(0, 200);
+    const [row] = await tx.insert(customers).values({ tenantId: ctx.tenantId, name: short, searchVector: nameSearchVector(short) }).returning({ id: customers.id });
     await recordChange(tx, ctx, { action: 'created', entityType: 'customer', entityId: row.id, after: { name, identities: [] } });
     return row.id;
   }
   const match = await tx
     .select({ customerId: customerIdentities.customerId, kind: customerIdentities.kind, value: customerIdentities.value })
     .from(customerIdentities)
-    .where(and(eq(customerIdentities.tenantId, ctx.tenantId), or(...ids.map((i) => and(eq(customerIdentities.kind, i.kind), eq(customerIdentities.value, i.value))))));
+    .where(and(eq(customerIdentities.tenantId, ctx.tenantId), identityIn(ids)));
   let customerId = match[0]?.customerId;
   if (!customerId) {
-    const name = details.name?.trim() || ids[0].value;
-    const [row] = await tx.insert(customers).values({ tenantId: ctx.tenantId, name: name.slice(0, 200) }).returning({ id: customers.id });
+    const name = (details.name?.trim() || ids[0].value).slice(0, 200);
+    const [row] = await tx.insert(customers).values({ tenantId: ctx.tenantId, name, searchVector: nameSearchVector(name) }).returning({ id: customers.id });
     customerId = row.id;
     await recordChange(tx, ctx, { action: 'created', entityType: 'customer', entityId: customerId, after: { name, identities: ids } });
   }
@@ -104,22 +187,33 @@ export async function resolveCustomer(tx: Tx, ctx: Ctx, details: ContactDetails)
   return customerId;
 }
 
-/** Lookup by phone, e-mail, external id (exact, normalised) or name fragment: the agent's search box. */
+/** `(kind, value) in (…)` over the identity primary key. */
+export function identityIn(ids: Identity[]): SQL {
+  return or(...ids.map((i) => and(eq(customerIdentities.kind, i.kind), eq(customerIdentities.value, i.value)))) as SQL;
+}
+
+/**
+ * Lookup by phone, e-mail, external id (exact, normalised) or name fragment: the agent's search box.
+ * Names go through the search vector, so two Chinese characters find 张伟 among a million customers by index.
+ */
 export async function lookupCustomers(ctx: Ctx, q: string, limit: number): Promise<Customer[]> {
   const ids = identitiesOf({ email: q, phone: q, externalId: q });
   const byIdentity = ids.length
     ? await ctx.db
         .select({ id: customerIdentities.customerId })
         .from(customerIdentities)
-        .where(and(eq(customerIdentities.tenantId, ctx.tenantId), or(...ids.map((i) => and(eq(customerIdentities.kind, i.kind), eq(customerIdentities.value, i.value))))))
+        .where(and(eq(customerIdentities.tenantId, ctx.tenantId), identityIn(ids)))
         .limit(limit)
     : [];
-  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const byName = await ctx.db
-    .select({ id: customers.id })
-    .from(customers)
-    .where(and(eq(customers.tenantId, ctx.tenantId), sql`${customers.name} ilike ${like}`))
-    .limit(limit);
+  const tsq = searchQuery(q);
+  const byName = tsq
+    ? await ctx.db
+        .select({ id: customers.id })
+        .from(customers)
+        .where(and(eq(customers.tenantId, ctx.tenantId), isNull(customers.mergedIntoId), sql`${customers.searchVector} @@ ${tsq}`))
+        // no ranking: a common fragment matches thousands, and ranking them all costs more than the lookup
+        .limit(limit)
+    : [];
   const all = [...new Set([...byIdentity, ...byName].map((r) => r.id))].slice(0, limit);
   return loadCustomers(ctx.db, ctx.tenantId, all);
 }

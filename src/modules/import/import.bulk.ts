@@ -60,7 +60,11 @@ export async function resolveCustomersBulk(tx: Tx, tenantId: string, contacts: (
     return { ...ref, identities: ids.map((i) => i.value) };
   });
   if (newCustomers.length) {
-    await tx.execute(sql`insert into ${customers} (tenant_id, id, name) select ${tenantId}, u.id, u.name from unnest(${p(newCustomers.map((c) => c.id))}::uuid[], ${p(newCustomers.map((c) => c.name))}::text[]) as u(id, name)`);
+    // with the name's search vector (weight A, as customers.service writes it) so lookups by name find them
+    const parts = newCustomers.map((c) => searchParts(c.name));
+    await tx.execute(sql`insert into ${customers} (tenant_id, id, name, source, search_vector)
+      select ${tenantId}, u.id, u.name, 'import', ${searchVectorOf(sql.raw('u.l'), sql.raw('u.c'), 'A')}
+      from unnest(${p(newCustomers.map((c) => c.id))}::uuid[], ${p(newCustomers.map((c) => c.name))}::text[], ${p(parts.map((x) => x.latin))}::text[], ${p(parts.map((x) => x.cjk))}::text[]) as u(id, name, l, c)`);
   }
   if (newIdentities.length) {
     await tx.execute(sql`insert into ${customerIdentities} (tenant_id, kind, value, customer_id)

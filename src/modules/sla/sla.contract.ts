@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { Channel, TicketPriority, TicketType } from '../tickets/tickets.contract.ts';
-import { CustomerTier } from '../customers/customers.contract.ts';
+import { TierCode } from '../customers/tiers.contract.ts';
 
 /** Empty list = any value. A policy applies when every non-empty list contains the ticket's value. */
 export const SlaConditions = z.strictObject({
   types: z.array(TicketType).default([]),
   priorities: z.array(TicketPriority).default([]),
   channels: z.array(Channel).default([]),
-  tiers: z.array(CustomerTier).default([]),
+  /** tier codes the tenant defines (customers/tiers); checked against them on save */
+  tiers: z.array(TierCode).max(50).default([]),
 });
 export type SlaConditions = z.infer<typeof SlaConditions>;
 

@@ -2,9 +2,10 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable } from '../../platform/db/db.ts';
 import { checkVersion } from '../../platform/db/concurrency.ts';
-import { notFound, fieldError } from '../../platform/http/errors.ts';
+import { AppError, notFound, fieldError } from '../../platform/http/errors.ts';
 import { recordChange } from '../../platform/outbox/outbox.ts';
 import { getCalendar } from '../../platform/calendar/calendar.service.ts';
+import { tierCodes } from '../customers/index.ts';
 import { slaPolicies } from './sla.schema.ts';
 import type { CreateSlaPolicy, SlaConditions, SlaPolicy, UpdateSlaPolicy } from './sla.contract.ts';
 
@@ -75,7 +76,16 @@ async function calendarId(ctx: Ctx, idOrCode: string): Promise<string> {
   }
 }
 
+/** Conditions may only name tiers the tenant defines (codes are tenant-defined, not a fixed list). */
+async function checkTiers(ctx: Ctx, c: SlaConditions | undefined): Promise<void> {
+  if (!c?.tiers.length) return;
+  const known = new Set(await tierCodes(ctx.db, ctx.tenantId));
+  const bad = c.tiers.flatMap((code, i) => (known.has(code) ? [] : [{ path: `conditions.tiers.${i}`, code: 'errors.unknown_tier', params: { code } }]));
+  if (bad.length) throw new AppError(422, 'validation_failed', {}, { fieldErrors: bad });
+}
+
 export async function createPolicy(ctx: Ctx, input: CreateSlaPolicy): Promise<SlaPolicy> {
+  await checkTiers(ctx, input.conditions);
   const cal = await calendarId(ctx, input.calendar);
   return ctx.tx(async (tx) => {
     const { calendar: _c, ...fields } = input;
@@ -87,6 +97,7 @@ export async function createPolicy(ctx: Ctx, input: CreateSlaPolicy): Promise<Sl
 }
 
 export async function updatePolicy(ctx: Ctx, id: string, input: UpdateSlaPolicy): Promise<SlaPolicy> {
+  await checkTiers(ctx, input.conditions);
   const cal = input.calendar ? await calendarId(ctx, input.calendar) : undefined;
   return ctx.tx(async (tx) => {
     const [current] = await tx.select().from(slaPolicies).where(and(eq(slaPolicies.tenantId, ctx.tenantId), eq(slaPolicies.id, id))).for('update');

@@ -7,3 +7,4 @@ export { updateTicket, updateTicketInTx } from './tickets.update.ts';
 export { pickAssignee } from './routing.service.ts';
 export { escalateInTx } from './escalation.service.ts';
 export { slaCheckJobs } from './ticket-sla.ts';
+export { reassignCustomer } from './customer-reassign.ts';

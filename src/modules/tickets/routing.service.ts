@@ -6,7 +6,7 @@ import { AppError, fieldError, notFound } from '../../platform/http/errors.ts';
 import { recordChange } from '../../platform/outbox/outbox.ts';
 import { users } from '../../platform/auth/auth.schema.ts';
 import { teamMembers, teams } from '../../platform/teams/teams.schema.ts';
-import { getCustomers } from '../customers/index.ts';
+import { serviceStandardFor } from '../customers/index.ts';
 import { tickets } from './tickets.schema.ts';
 import { agentSkills, teamRouting } from './routing.schema.ts';
 import { openStatuses } from './tickets.contract.ts';
@@ -104,24 +104,27 @@ async function candidates(tx: Tx, tenantId: string, teamId: string) {
 }
 
 /**
- * The agent a new or re-routed ticket goes to: the customer's dedicated agent (VIP) when active, else the
- * team's rule: round robin, least loaded, or best skill match (ties by load). null = stays unassigned.
+ * The agent a new or re-routed ticket goes to, by the customer's tier (service standard): the customer's
+ * dedicated agent when the tier grants one and the agent is active; a tier with routing priority > 0 is
+ * never left unassigned and goes to the team member with the fewest open tickets; otherwise the team's
+ * rule: round robin, least loaded, or best skill match (ties by load). null = stays unassigned.
  */
 export async function pickAssignee(tx: Tx, tenantId: string, r: Pick<TicketRow, 'teamId' | 'customerId' | 'tags' | 'customFields' | 'category'>): Promise<string | null> {
-  if (r.customerId) {
-    const [c] = await getCustomers(tx, tenantId, [r.customerId]);
-    if (c?.dedicatedAgentId) {
-      const [u] = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, c.dedicatedAgentId), eq(users.active, true)));
-      if (u) return u.id;
-    }
+  const standard = r.customerId ? await serviceStandardFor(tx, tenantId, r.customerId) : null;
+  if (standard?.dedicatedAgentId) {
+    const [u] = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, standard.dedicatedAgentId), eq(users.active, true)));
+    if (u) return u.id;
   }
   if (!r.teamId) return null;
   const routing = await getRouting(tx, tenantId, r.teamId);
-  if (routing.mode === 'manual') return null;
+  const prioritised = (standard?.routingPriority ?? 0) > 0;
+  if (routing.mode === 'manual' && !prioritised) return null;
   const people = await candidates(tx, tenantId, r.teamId);
   if (!people.length) return null;
   let chosen: string;
-  if (routing.mode === 'round_robin') {
+  if (prioritised && routing.mode !== 'skills') {
+    chosen = [...people].sort((a, b) => a.load - b.load || a.userId.localeCompare(b.userId))[0].userId;
+  } else if (routing.mode === 'round_robin') {
     // lock the routing row so two tickets created at once do not both go to the same agent
     const [row] = await tx.select().from(teamRouting).where(and(eq(teamRouting.tenantId, tenantId), eq(teamRouting.teamId, r.teamId))).for('update');
     const i = people.findIndex((p) => p.userId === row?.lastAssignedUserId);

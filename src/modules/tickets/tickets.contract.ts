@@ -38,7 +38,8 @@ export const ContactInput = z.strictObject({
 export type ContactInput = z.infer<typeof ContactInput>;
 
 const Tags = z.array(z.string().trim().min(1).max(50)).max(30);
-const CustomFields = z.record(z.string().max(60), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]));
+// arrays hold multiselect values; the shape per key is checked against the tenant's field definitions (custom-fields.rules.ts)
+const CustomFields = z.record(z.string().max(60), z.union([z.string().max(2000), z.number(), z.boolean(), z.null(), z.array(z.string().max(200)).max(50)]));
 
 export const CreateTicket = z.strictObject({
   subject: z.string().trim().min(1).max(300),

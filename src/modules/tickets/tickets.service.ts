@@ -15,6 +15,7 @@ import { ticketEvents, ticketMessages, tickets } from './tickets.schema.ts';
 import { canTransition, type CreateTicket, type SlaState, type Ticket, type TicketDetail, type TicketListQuery, type TicketStatus } from './tickets.contract.ts';
 import { clockColumns, clockOf, scheduleChecks, slaForNewTicket, type SlaContext } from './ticket-sla.ts';
 import { pickAssignee } from './routing.service.ts';
+import { checkCustomFields } from './custom-fields.service.ts';
 import { readTicketDetail } from './ticket-read.ts';
 
 /** Rows as services use them: everything but the search vector, the widest column, which only search reads. */
@@ -116,6 +117,7 @@ export interface CreateOptions {
 export async function createTicket(ctx: Ctx, input: CreateTicket, opts: CreateOptions = {}): Promise<Ticket> {
   const problems = input.customer ? contactProblems(input.customer) : [];
   if (problems.length) throw new AppError(422, 'validation_failed', {}, { fieldErrors: problems.map((p) => ({ path: `customer.${p.field}`, code: `errors.${p.code}` })) });
+  await checkCustomFields(ctx.db, ctx, input.type, input.customFields);
   await assertRefs(ctx.db, ctx, input);
   // The number is taken in its own short statement before the transaction: taken inside it, the tenant's
   // counter row stayed locked for the whole create and serialised every create of the tenant (108/s at c=16).

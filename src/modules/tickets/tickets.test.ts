@@ -154,6 +154,7 @@ describe('tickets', () => {
     const intruder = await signIn(t.app, await createUser(t.database, await createTenant(t.database), ['admin']));
     await expectOtherTenantsIdsToBe404(t.app, intruder, '/api/v1/tickets', tk.id, {
       'POST /api/v1/tickets/{id}/messages': { body: { kind: 'note', body: 'hi' } },
+      'POST /api/v1/tickets/{id}/replies': { body: { kind: 'public', body: 'hi', attachmentIds: ['00000000-0000-4000-8000-000000000005'] } },
       'POST /api/v1/tickets/{id}/escalate': { body: { version: 1, reason: 'x' } },
       'POST /api/v1/tickets/{id}/hand-back': { body: { version: 1, reason: 'x' } },
       'POST /api/v1/tickets/{id}/merge': { body: { version: 1, intoTicketId: '00000000-0000-4000-8000-000000000004' } },

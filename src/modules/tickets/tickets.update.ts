@@ -7,11 +7,13 @@ import { tickets } from './tickets.schema.ts';
 import type { Ticket, UpdateTicket } from './tickets.contract.ts';
 import { addEvent, assertRefs, loadTicketRow, refreshSearch, statusChange, withCustomerNames, type TicketRow } from './tickets.service.ts';
 import { clockOf, scheduleChecks, slaOfTicket, type SlaContext } from './ticket-sla.ts';
+import { checkCustomFields } from './custom-fields.service.ts';
 
 /** Field and status changes with optimistic concurrency; every change becomes a ticket event and an audit row. */
 export async function updateTicketInTx(tx: Tx, ctx: Ctx, id: string, input: UpdateTicket, _opts: { allowSame?: boolean } = {}): Promise<Ticket> {
   {
     const current = checkVersion(await loadTicketRow(tx, ctx.tenantId, id, true), input.version, 'ticket');
+    if (input.customFields) await checkCustomFields(tx, ctx, input.type ?? current.type, input.customFields, current.customFields);
     await assertRefs(tx, ctx, input);
     const now = new Date();
     const { version: _v, status, ...fields } = input;

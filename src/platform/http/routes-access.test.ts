@@ -29,11 +29,16 @@ describe('every API route declares its access', () => {
     expect(undeclared).toEqual([]);
     const publicOps = ops.filter((o) => o.access === 'public').map((o) => `${o.method} ${o.path}`);
     expect(publicOps.sort()).toEqual([
+      // care campaigns: signed-token links in customers' mail (RFC 8058 one-click unsubscribe, open pixel, click redirect)
+      'GET /api/v1/public/campaign-click',
+      'GET /api/v1/public/campaign-open',
       'GET /api/v1/public/tenants/{slug}',
       'GET /api/v1/public/tenants/{slug}/logo',
+      'GET /api/v1/public/unsubscribe',
       'POST /api/v1/auth/login',
       'POST /api/v1/public/forms/{tenant}/tickets',
       'POST /api/v1/public/inbound/{tenant}/{key}',
+      'POST /api/v1/public/unsubscribe',
     ]);
   });
 

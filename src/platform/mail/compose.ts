@@ -7,6 +7,10 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** HTML alternative of `text` (multipart/alternative); see textToHtml() */
+  html?: string;
+  /** files sent along (multipart/mixed) */
+  attachments?: OutgoingAttachment[];
   /** without angle brackets */
   messageId: string;
   inReplyTo?: string | null;
@@ -14,6 +18,32 @@ export interface OutgoingMail {
   /** extra headers, e.g. Auto-Submitted */
   headers?: Record<string, string>;
   date?: Date;
+}
+
+export interface OutgoingAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * The HTML alternative of a plain-text reply: escaped (agents type text, never markup), paragraphs at blank
+ * lines, line breaks kept, web and mail addresses made clickable. Mail clients that prefer HTML show this one.
+ */
+export function textToHtml(text: string): string {
+  const link = (s: string) =>
+    s.replace(/\b(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])|\b([\w.+-]+@[\w-]+(?:\.[\w-]+)+)\b/g, (_m, url?: string, mail?: string) =>
+      url ? `<a href="${url}">${url}</a>` : `<a href="mailto:${mail}">${mail}</a>`,
+    );
+  const paras = text
+    .replace(/\r\n/g, '\n')
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => `<p>${link(escapeHtml(p)).replace(/\n/g, '<br>\n')}</p>`);
+  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body style="font-family:sans-serif;font-size:14px;line-height:1.5">\n${paras.join('\n')}\n</body></html>`;
 }
 
 /** A globally unique Message-ID on the sender's domain (threading relies on it being ours). */
@@ -30,6 +60,8 @@ function options(m: OutgoingMail) {
     to: m.to,
     subject: m.subject,
     text: m.text,
+    html: m.html,
+    attachments: m.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
     messageId: bracket(m.messageId),
     inReplyTo: m.inReplyTo ? bracket(m.inReplyTo) : undefined,
     references: m.references?.length ? m.references.map(bracket).join(' ') : undefined,

@@ -2,5 +2,6 @@
 export { parseEmail, messageIds, type ParsedEmail, type ParsedAttachment } from './parse.ts';
 export { sanitizeEmailHtml, type SanitizeOptions } from './sanitize.ts';
 export { automatedReason } from './loop.ts';
-export { startSmtpListener, type SmtpEnvelope, type SmtpListener, type SmtpListenerOptions } from './smtp-listener.ts';
-export { composeRaw, sendRaw, newMessageId, type OutgoingMail } from './compose.ts';
+export { startSmtpListener, SmtpRejection, type SmtpEnvelope, type SmtpListener, type SmtpListenerOptions, type SmtpTls } from './smtp-listener.ts';
+export { verifyMailAuth, systemResolver, type MailAuthInput, type MailAuthResult, type DNSResolver } from './auth.ts';
+export { composeRaw, sendRaw, newMessageId, textToHtml, type OutgoingMail, type OutgoingAttachment } from './compose.ts';

@@ -5,6 +5,16 @@ export interface SmtpEnvelope {
   mailFrom: string | null;
   rcptTo: string[];
   remoteAddress: string | null;
+  /** the name the client gave in HELO/EHLO */
+  helo: string | null;
+  /** the session ran over TLS (STARTTLS) */
+  secure: boolean;
+}
+
+/** PEM key and certificate: the listener then offers STARTTLS (opportunistic; plain SMTP stays allowed, as for any MX). */
+export interface SmtpTls {
+  key: string | Buffer;
+  cert: string | Buffer;
 }
 
 export interface SmtpListenerOptions {
@@ -20,6 +30,17 @@ export interface SmtpListenerOptions {
   onMessage(raw: Buffer, envelope: SmtpEnvelope): Promise<string | void>;
   log?: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
   maxRecipients?: number;
+  tls?: SmtpTls;
+}
+
+/** Thrown by onMessage to refuse a message permanently with this SMTP code (e.g. 550 on a DMARC failure). */
+export class SmtpRejection extends Error {
+  constructor(
+    readonly responseCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface SmtpListener {
@@ -43,7 +64,8 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
     banner: 'after-sales mail intake',
     size: opts.maxBytes,
     authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    disabledCommands: opts.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert } : {}),
     disableReverseLookup: true,
     logger: false,
     socketTimeout: 60_000,
@@ -74,10 +96,13 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address || null : null,
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
           remoteAddress: session.remoteAddress ?? null,
+          helo: session.hostNameAppearsAs || null,
+          secure: !!session.secure,
         };
         opts.onMessage(Buffer.concat(chunks), envelope).then(
           (id) => callback(null, `2.0.0 Ok: queued${id ? ` as ${id}` : ''}`),
           (e: Error) => {
+            if (e instanceof SmtpRejection) return callback(smtpError(e.responseCode, e.message));
             opts.log?.error({ err: e.message }, 'smtp message could not be stored');
             callback(smtpError(451, '4.3.0 Message not stored, try again later'));
           },

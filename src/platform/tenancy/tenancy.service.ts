@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db, Queryable, Tx } from '../db/db.ts';
+import type { Db, Queryable } from '../db/db.ts';
 import type { Ctx } from './ctx.ts';
 import { checkVersion } from '../db/concurrency.ts';
 import { notFound } from '../http/errors.ts';

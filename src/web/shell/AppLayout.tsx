@@ -8,6 +8,7 @@ import { LoadingState } from '../components/States.tsx';
 import { ColorSchemeToggle } from './ColorSchemeToggle.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { NavLinks } from './NavLinks.tsx';
+import { NotificationBell } from './NotificationBell.tsx';
 import { TenantBrand } from './TenantBrand.tsx';
 import { UserMenu } from './UserMenu.tsx';
 
@@ -27,6 +28,7 @@ export function AppLayout() {
           <Group gap="sm" wrap="nowrap">
             <LanguageSwitch />
             <ColorSchemeToggle />
+            <NotificationBell />
             <UserMenu />
           </Group>
         </Group>

@@ -60,13 +60,28 @@ function MessageCard({ m }: { m: TicketMessage }) {
   );
 }
 
-/** The description and every message, oldest first; internal notes yellow and dashed. */
+const same = (a: string, b: string) => a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim();
+
+/**
+ * Whether the description only repeats the conversation. Channels that keep the customer's first words as a
+ * message (e-mail: the mail with its attachments and sender) also copy them into the description, which the
+ * API, search and webhooks use as the ticket's summary; a split ticket's description is its moved messages.
+ * Showing both would print the same text twice, so the conversation shows the message only.
+ */
+export function descriptionRepeatsMessages(ticket: TicketDetail): boolean {
+  const first = ticket.messages[0];
+  if (ticket.events.some((e) => e.type === 'split_from') && ticket.messages.length > 0) return true;
+  return !!first && first.kind === 'public' && same(first.body, ticket.description);
+}
+
+/** The description (unless a message already shows it) and every message, oldest first; internal notes yellow and dashed. */
 export function Conversation({ ticket }: { ticket: TicketDetail }) {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const showDescription = !!ticket.description && !descriptionRepeatsMessages(ticket);
   return (
     <Stack gap="sm" data-testid="conversation">
-      {ticket.description && (
+      {showDescription && (
         <Paper withBorder p="sm" radius="md" data-testid="ticket-description-view">
           <Text size="xs" c="dimmed" mb={4}>
             {t('tickets.descriptionLabel')} · {fmt.dateTime(ticket.createdAt)}
@@ -79,7 +94,7 @@ export function Conversation({ ticket }: { ticket: TicketDetail }) {
       {ticket.messages.map((m) => (
         <MessageCard key={m.id} m={m} />
       ))}
-      {ticket.messages.length === 0 && !ticket.description && (
+      {ticket.messages.length === 0 && !showDescription && (
         <Text size="sm" c="dimmed">
           {t('tickets.noMessages')}
         </Text>
@@ -88,7 +103,9 @@ export function Conversation({ ticket }: { ticket: TicketDetail }) {
   );
 }
 
-type EventData = { field?: string; from?: unknown; to?: unknown; target?: string; kind?: string };
+type EventData = { field?: string; from?: unknown; to?: unknown; target?: string; kind?: string; number?: string; reason?: string; otherId?: string; users?: { name: string }[]; messages?: number };
+const workflowEvents = ['merged_into', 'merged_from', 'split_to', 'split_from', 'linked', 'unlinked', 'mentioned'] as const;
+type WorkflowEvent = (typeof workflowEvents)[number];
 const knownEvents = ['created', 'status_changed', 'reopened', 'assigned', 'field_changed', 'message_added', 'sla_warning', 'sla_breached', 'escalated', 'handed_back'] as const;
 type KnownEvent = (typeof knownEvents)[number];
 
@@ -110,9 +127,14 @@ export function History({ ticket, userName }: { ticket: TicketDetail; userName: 
       {[...ticket.events].reverse().map((e) => {
         const d = (typeof e.data === 'object' && e.data !== null ? e.data : {}) as EventData;
         const type: KnownEvent | null = (knownEvents as readonly string[]).includes(e.type) ? (e.type as KnownEvent) : null;
-        const title = type ? t(`tickets.event.${type}`) : e.type;
+        const flow: WorkflowEvent | null = (workflowEvents as readonly string[]).includes(e.type) ? (e.type as WorkflowEvent) : null;
+        const title = type ? t(`tickets.event.${type}`) : flow ? t(`ticketActions.event.${flow}`, { number: d.number ?? '', count: d.messages ?? 0 }) : e.type;
         let detail = '';
-        if (d.field && 'to' in d) detail = `${t(`tickets.field.${d.field as 'status'}`, { defaultValue: d.field })}: ${value(d.field, d.from)} → ${value(d.field, d.to)}`;
+        if (d.reason) detail = t('ticketActions.reasonIs', { reason: d.reason });
+        else if (flow === 'mentioned' && d.users) detail = d.users.map((u) => `@${u.name}`).join(' ');
+        else if (flow === 'linked' && d.kind) detail = t(`ticketActions.linkKind.${d.kind as 'related'}`, { defaultValue: d.kind });
+        else if (flow) detail = '';
+        else if (d.field && 'to' in d) detail = `${t(`tickets.field.${d.field as 'status'}`, { defaultValue: d.field })}: ${value(d.field, d.from)} → ${value(d.field, d.to)}`;
         else if (d.target) detail = t(`sla.target.${d.target as 'resolution'}`, { defaultValue: d.target });
         else if (d.kind) detail = d.kind === 'note' ? t('tickets.internalNote') : t('tickets.publicReply');
         return (

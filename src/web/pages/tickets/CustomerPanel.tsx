@@ -3,6 +3,7 @@ import { IconMail, IconPhone, IconId } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Customer } from '../../../modules/customers/customers.contract.ts';
+import { ServiceStandard } from '../../../modules/customers/tiers.contract.ts';
 import { Ticket } from '../../../modules/tickets/tickets.contract.ts';
 import { page } from '../../../platform/http/pagination.contract.ts';
 import { useAuth } from '../../auth/AuthContext.tsx';
@@ -15,10 +16,14 @@ const icon = { email: <IconMail size={14} />, phone: <IconPhone size={14} />, ex
 
 /** The customer of the ticket: identities, tier and their other tickets. */
 export function CustomerPanel({ customerId, ticketId }: { customerId: string | null; ticketId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const canRead = useAuth().allows('customers.read');
   const customer = useApiGet(customerId && canRead ? `/customers/${customerId}` : null, Customer);
+  // the tier's name in the UI language and its benefits (service standard of customers/tiers)
+  const standard = useApiGet(customerId && canRead ? `/customers/${customerId}/service-standard` : null, ServiceStandard);
+  const std = standard.data;
+  const zh = i18n.language.startsWith('zh');
   const others = useApiGet(customerId ? '/tickets' : null, TicketPage, { customerId: customerId ?? undefined, limit: 10, sort: 'created_desc' });
   const c = customer.data;
   const otherTickets = (others.data?.items ?? []).filter((x) => x.id !== ticketId);
@@ -36,13 +41,26 @@ export function CustomerPanel({ customerId, ticketId }: { customerId: string | n
           {c && (
             <>
               <Group gap="xs">
-                <Text fw={600} data-testid="customer-name">
+                <Anchor component={Link} to={`/customers/${c.id}`} fw={600} data-testid="customer-name">
                   {c.name}
-                </Text>
-                <Badge size="sm" variant="light" color={c.tier === 'regular' ? 'gray' : 'yellow'} tt="none">
-                  {t(`customers.tier.${c.tier}`)}
+                </Anchor>
+                <Badge size="sm" variant="light" color={std?.color ?? (c.tier === 'regular' ? 'gray' : 'yellow')} tt="none" data-testid="customer-tier">
+                  {std ? (zh ? std.nameZh : std.nameEn) : c.tier}
+                  {std?.overridden ? ` · ${t('tierPanel.manual')}` : ''}
                 </Badge>
               </Group>
+              {std && std.benefits.length > 0 && (
+                <Stack gap={2} data-testid="customer-benefits">
+                  <Text size="xs" fw={600} c="dimmed" tt="uppercase">
+                    {t('tierPanel.benefits')}
+                  </Text>
+                  {std.benefits.map((b) => (
+                    <Text key={b.zh} size="sm">
+                      · {zh ? b.zh : b.en}
+                    </Text>
+                  ))}
+                </Stack>
+              )}
               {c.identities.map((i) => (
                 <Group key={`${i.kind}:${i.value}`} gap={6} wrap="nowrap">
                   {icon[i.kind]}

@@ -11,6 +11,7 @@ import { UserSelect, type PickedUser } from '../../components/UserPicker.tsx';
 import { useDirectory } from '../../lib/directory.ts';
 import { mapFieldErrors } from '../../lib/fieldErrors.ts';
 import { CustomerSelect } from './CustomerPicker.tsx';
+import { CustomFieldInputs, filledValues, splitCustomFieldErrors, useFieldDefs, type CustomValues } from '../admin/ticket-fields/CustomFieldInputs.tsx';
 
 interface Props {
   opened: boolean;
@@ -44,6 +45,8 @@ function NewTicketForm({ onClose, onCreated }: Props) {
   const [assignee, setAssignee] = useState<PickedUser | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  // custom fields of the chosen type: values kept across type switches, only the current type's are sent
+  const [custom, setCustom] = useState<{ values: CustomValues; errors: Record<string, string> }>({ values: {}, errors: {} });
   const form = useForm({
     mode: 'controlled',
     initialValues: {
@@ -73,6 +76,8 @@ function NewTicketForm({ onClose, onCreated }: Props) {
     },
   });
 
+  const defs = useFieldDefs(form.values.type).data ?? [];
+
   const submit = async (v: typeof form.values) => {
     setSubmitting(true);
     setError(null);
@@ -84,6 +89,7 @@ function NewTicketForm({ onClose, onCreated }: Props) {
       priority: v.priority,
       channel: v.channel,
       tags: v.tags,
+      customFields: filledValues(defs, custom.values),
       ...(v.teamId ? { teamId: v.teamId } : {}),
       ...(assignee ? { assigneeId: assignee.id } : {}),
       ...(mode === 'existing' && customer ? { customerId: customer.id } : {}),
@@ -94,9 +100,11 @@ function NewTicketForm({ onClose, onCreated }: Props) {
       onCreated(created);
     } catch (e) {
       const err = toApiError(e);
-      const { mapped, unmapped } = mapFieldErrors(err.fieldErrors, fieldNames);
+      const split = splitCustomFieldErrors(err.fieldErrors);
+      setCustom((c) => ({ ...c, errors: split.byKey }));
+      const { mapped, unmapped } = mapFieldErrors(split.rest, fieldNames);
       form.setErrors(mapped);
-      if (Object.keys(mapped).length === 0 || unmapped.length > 0) setError(err);
+      if ((Object.keys(mapped).length === 0 && Object.keys(split.byKey).length === 0) || unmapped.length > 0) setError(err);
       renewKey();
     } finally {
       setSubmitting(false);
@@ -113,6 +121,7 @@ function NewTicketForm({ onClose, onCreated }: Props) {
           <Select label={t('tickets.priorityLabel')} data={TicketPriority.options.map((x) => ({ value: x, label: t(`tickets.priority.${x}`) }))} allowDeselect={false} data-testid="ticket-priority" {...form.getInputProps('priority')} />
           <Select label={t('tickets.channelLabel')} data={Channel.options.map((x) => ({ value: x, label: t(`tickets.channel.${x}`) }))} allowDeselect={false} data-testid="ticket-channel" {...form.getInputProps('channel')} />
         </SimpleGrid>
+        <CustomFieldInputs defs={defs} values={custom.values} errors={custom.errors} onChange={(k, x) => setCustom((c) => ({ values: { ...c.values, [k]: x }, errors: { ...c.errors, [k]: '' } }))} cols={3} />
         <Stack gap={6}>
           <Group justify="space-between">
             <span style={{ fontSize: 'var(--mantine-font-size-sm)', fontWeight: 500 }}>{t('tickets.customer')}</span>

@@ -5,6 +5,7 @@ import { ticketTransitions, TicketPriority, TicketType, type TicketDetail, type 
 import { UserSelect } from '../../components/UserPicker.tsx';
 import type { Directory } from '../../lib/directory.ts';
 import { statusColor } from './labels.tsx';
+import { TicketCustomFields } from '../admin/ticket-fields/TicketCustomFields.tsx';
 
 type Patch = Omit<UpdateTicket, 'version'>;
 
@@ -83,6 +84,7 @@ export function TicketFields({ ticket, dir, onChange, disabled }: { ticket: Tick
           data-testid="field-assignee"
         />
         <TagsInput size="xs" label={t('tickets.tags')} value={ticket.tags} onChange={(tags) => onChange({ tags })} disabled={disabled} data-testid="field-tags" />
+        <TicketCustomFields ticket={ticket} onSave={(customFields) => onChange({ customFields })} disabled={disabled} />
         <Text size="xs" c="dimmed">
           {t('tickets.channelLabel')}: {t(`tickets.channel.${ticket.channel}`)} · v{ticket.version}
         </Text>

@@ -24,6 +24,9 @@ import { ShortcutsModal } from './ShortcutsModal.tsx';
 import { SlaPanel } from './SlaPanel.tsx';
 import { SlaBadge } from './SlaBadge.tsx';
 import { StatusMenu, TicketFields } from './TicketFields.tsx';
+import { TicketActions } from './TicketActions.tsx';
+import { LinksPanel } from './LinksPanel.tsx';
+import { MergedBanner } from './MergedBanner.tsx';
 import { useTicketStream } from './useTicketStream.ts';
 
 type Patch = Omit<UpdateTicket, 'version'>;
@@ -159,6 +162,7 @@ export default function TicketPage() {
               disabled={saving}
             />
           )}
+          {canUpdate && <TicketActions ticket={ticket} dir={dir} disabled={saving || ticket.events.some((e) => e.type === 'merged_into')} onChanged={reload} onConflict={(error) => setConflict({ error, patch: {}, reloaded: false })} />}
           <Tooltip label={t('shortcuts.title')}>
             <ActionIcon variant="default" onClick={() => setHelp(true)} aria-label={t('shortcuts.title')} data-testid="shortcuts-button">
               <IconKeyboard size={16} />
@@ -167,6 +171,7 @@ export default function TicketPage() {
         </Group>
       </Group>
 
+      <MergedBanner ticket={ticket} />
       {conflict && (
         <Alert color="orange" variant="light" icon={<IconAlertCircle size={18} />} title={t('errors.conflictTitle')} data-testid="conflict-alert">
           <Text size="sm" data-testid="conflict-message">
@@ -191,7 +196,8 @@ export default function TicketPage() {
 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 8 }}>
-          <Tabs defaultValue="conversation" keepMounted={false}>
+          {/* keyed: moving to another ticket (j / k, a link) starts on its conversation again */}
+          <Tabs key={ticket.id} defaultValue="conversation" keepMounted={false}>
             <Tabs.List mb="sm">
               <Tabs.Tab value="conversation" data-testid="tab-conversation">
                 {t('tickets.conversation')} ({ticket.messages.length})
@@ -215,6 +221,7 @@ export default function TicketPage() {
           <Stack gap="md">
             <SlaPanel ticket={ticket} />
             <TicketFields ticket={ticket} dir={dir} onChange={(p) => void update(p)} disabled={!canUpdate || saving} />
+            <LinksPanel ticketId={ticket.id} revision={ticket.events.length} canUpdate={canUpdate} />
             <CustomerPanel customerId={ticket.customerId} ticketId={ticket.id} />
           </Stack>
         </Grid.Col>

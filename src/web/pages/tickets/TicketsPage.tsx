@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Anchor, Button, Group, MultiSelect, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, MultiSelect, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +15,7 @@ import { useDirectory } from '../../lib/directory.ts';
 import { useFormat } from '../../lib/format.ts';
 import { useApiGet, useCursorList } from '../../lib/useApi.ts';
 import { SaveViewModal } from './SaveViewModal.tsx';
+import { BulkActions } from './BulkActions.tsx';
 import { PriorityBadge, StatusBadge } from './labels.tsx';
 import { NewTicketModal } from './NewTicketModal.tsx';
 import { queueIds, queueQuery, rememberQueue } from './queues.ts';
@@ -27,7 +28,9 @@ export default function TicketsPage() {
   const { t } = useTranslation();
   const fmt = useFormat();
   const navigate = useNavigate();
-  const canCreate = useAuth().allows('tickets.create');
+  const { allows } = useAuth();
+  const canCreate = allows('tickets.create');
+  const canBulk = allows('tickets.update');
   const dir = useDirectory();
   const [params, setParams] = useSearchParams();
   const view = params.get('view') ?? 'mine';
@@ -73,6 +76,19 @@ export default function TicketsPage() {
   }, [view, savedView, status, type, priority, teamId, assignee, debouncedTag, debouncedQ, sort]);
   const list = useCursorList('/tickets', TicketPage, query);
   useEffect(() => setActive(-1), [query]);
+  // a selection belongs to the list it was made in
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  useEffect(() => setSelected(new Set()), [query]);
+  const pageIds = list.items.map((x) => x.id);
+  const allPicked = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
+  const somePicked = pageIds.some((id) => selected.has(id));
+  const toggle = (id: string) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
   useEffect(() => rememberQueue(list.items.map((x) => x.id)), [list.items]);
 
   const teamOptions = dir.teams.map((tm) => ({ value: tm.id, label: tm.name }));
@@ -93,7 +109,22 @@ export default function TicketsPage() {
     setSort(null);
   };
 
+  const selectColumn: Column<Ticket> = {
+    key: 'select',
+    width: 40,
+    header: (
+      <Checkbox
+        aria-label={t('ticketBulk.selectPage')}
+        checked={allPicked}
+        indeterminate={somePicked && !allPicked}
+        onChange={() => setSelected(allPicked ? new Set() : new Set(pageIds))}
+        data-testid="select-page"
+      />
+    ),
+    render: (tk) => <Checkbox aria-label={t('ticketBulk.selectOne', { number: tk.number })} checked={selected.has(tk.id)} onChange={() => toggle(tk.id)} data-testid="select-row" />,
+  };
   const columns: Column<Ticket>[] = [
+    ...(canBulk ? [selectColumn] : []),
     {
       key: 'number',
       header: t('tickets.number'),
@@ -171,6 +202,17 @@ export default function TicketsPage() {
           />
         )}
       </Group>
+      {canBulk && selected.size > 0 && (
+        <BulkActions
+          selected={list.items.filter((x) => selected.has(x.id))}
+          dir={dir}
+          onClear={() => setSelected(new Set())}
+          onDone={(failed) => {
+            setSelected(new Set(failed));
+            list.reload();
+          }}
+        />
+      )}
       <DataTable
         list={list}
         columns={columns}

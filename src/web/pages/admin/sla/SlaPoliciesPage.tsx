@@ -14,6 +14,7 @@ import { useArrayList } from '../../../lib/arrayList.ts';
 import { useApiGet } from '../../../lib/useApi.ts';
 import { useMinutesLabel } from './MinutesInput.tsx';
 import { SlaPolicyFormModal } from './SlaPolicyFormModal.tsx';
+import { useTiers } from '../../tiers/useTiers.ts';
 
 const Policies = z.array(SlaPolicy);
 const Calendars = z.array(CalendarSummary);
@@ -22,6 +23,7 @@ export default function SlaPoliciesPage() {
   const { t } = useTranslation();
   const confirm = useConfirm();
   const minutes = useMinutesLabel();
+  const tiers = useTiers();
   const list = useArrayList('/sla-policies', Policies);
   const calendars = useApiGet('/calendars', Calendars);
   const [editing, setEditing] = useState<{ policy: SlaPolicy | null } | null>(null);
@@ -45,7 +47,7 @@ export default function SlaPoliciesPage() {
       ...c.types.map((x) => t(`tickets.type.${x}`)),
       ...c.priorities.map((x) => t(`tickets.priority.${x}`)),
       ...c.channels.map((x) => t(`tickets.channel.${x}`)),
-      ...c.tiers.map((x) => t(`customers.tier.${x}`)),
+      ...c.tiers.map((x) => tiers.name(x)),
     ];
     if (all.length === 0)
       return (

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button, Group, Modal, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
-import { CustomerTier } from '../../../../modules/customers/customers.contract.ts';
+import { useTiers } from '../../tiers/useTiers.ts';
 import { SlaPolicy } from '../../../../modules/sla/sla.contract.ts';
 import { Channel, TicketPriority, TicketType } from '../../../../modules/tickets/tickets.contract.ts';
 import { api } from '../../../api.ts';
@@ -47,6 +47,7 @@ function valuesOf(p: SlaPolicy | null, defaultCalendar: string) {
 
 function PolicyForm({ policy, calendars, onClose, onSaved }: Props) {
   const { t } = useTranslation();
+  const tiers = useTiers();
   const [version, setVersion] = useState(policy?.version ?? 0);
   const [key, renewKey] = useIdempotencyKey();
   const defaultCalendar = calendars.find((c) => c.code === 'cn-standard')?.id ?? calendars[0]?.id ?? 'cn-standard';
@@ -103,7 +104,7 @@ function PolicyForm({ policy, calendars, onClose, onSaved }: Props) {
           <MultiSelect label={t('tickets.typeLabel')} placeholder={t('slaAdmin.any')} data={opts(TicketType.options, (x) => t(`tickets.type.${x}`))} clearable data-testid="sla-types" {...form.getInputProps('types')} />
           <MultiSelect label={t('tickets.priorityLabel')} placeholder={t('slaAdmin.any')} data={opts(TicketPriority.options, (x) => t(`tickets.priority.${x}`))} clearable data-testid="sla-priorities" {...form.getInputProps('priorities')} />
           <MultiSelect label={t('tickets.channelLabel')} placeholder={t('slaAdmin.any')} data={opts(Channel.options, (x) => t(`tickets.channel.${x}`))} clearable data-testid="sla-channels" {...form.getInputProps('channels')} />
-          <MultiSelect label={t('slaAdmin.tier')} placeholder={t('slaAdmin.any')} data={opts(CustomerTier.options, (x) => t(`customers.tier.${x}`))} clearable data-testid="sla-tiers" {...form.getInputProps('tiers')} />
+          <MultiSelect label={t('slaAdmin.tier')} placeholder={t('slaAdmin.any')} data={tiers.definitions.map((d) => ({ value: d.code, label: tiers.name(d.code) }))} clearable data-testid="sla-tiers" {...form.getInputProps('tiers')} />
         </SimpleGrid>
         <Text size="sm" fw={600}>
           {t('slaAdmin.targets')}

@@ -1,0 +1,180 @@
+import { isUtf8 } from 'node:buffer';
+import { Readable } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+
+/** A cell as read: text, or a Date for XLSX date cells (wall-clock time stored as UTC, as Excel has no zones). */
+export type Cell = string | Date;
+export interface SheetRow {
+  /** 1-based row number as the spreadsheet shows it (the header is row 1) */
+  row: number;
+  /** 0-based index among the data rows (blank ones included): the resume cursor */
+  index: number;
+  cells: Cell[];
+}
+
+export type SheetEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030' | 'utf-16le' | 'xlsx';
+
+/** A file that cannot be imported at all; `code` is a server i18n key under `sheetImport.file.`. */
+export class SheetFileError extends Error {
+  constructor(
+    readonly code: string,
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(code);
+  }
+}
+
+export interface OpenedSheet {
+  format: 'csv' | 'xlsx';
+  encoding: SheetEncoding;
+  headers: string[];
+  /** data rows (the header row not counted; blank rows counted, they are skipped when read) */
+  total: number;
+  /** the data rows from the `skip`-th on, in order */
+  rows(skip?: number): AsyncIterable<SheetRow>;
+}
+
+const isZip = (b: Buffer) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 0x03 || b[2] === 0x05) && (b[3] === 0x04 || b[3] === 0x06);
+const isOle = (b: Buffer) => b.length >= 8 && b.readUInt32BE(0) === 0xd0cf11e0 && b.readUInt32BE(4) === 0xa1b11ae1;
+
+/**
+ * Which text encoding a CSV is in. Strict UTF-8 decoding decides first: GBK text is almost never valid UTF-8,
+ * while valid UTF-8 decoded as GB18030 would silently give mojibake. What is not UTF-8 is read as GB18030
+ * (a superset of GBK/GB2312, what "CSV" from Chinese Excel and WPS is saved in).
+ */
+export function detectEncoding(buf: Buffer): Exclude<SheetEncoding, 'xlsx'> {
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return 'utf-8-bom';
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return 'utf-16le';
+  return isUtf8(buf) ? 'utf-8' : 'gb18030';
+}
+
+function decodeSample(buf: Buffer, encoding: Exclude<SheetEncoding, 'xlsx'>): string {
+  const head = buf.subarray(0, 64 * 1024);
+  if (encoding === 'gb18030') return iconv.decode(head, 'gb18030');
+  if (encoding === 'utf-16le') return iconv.decode(head, 'utf-16le');
+  return head.toString('utf8');
+}
+
+/** Binary junk decodes to control characters and replacement characters; real CSV has next to none. */
+function looksLikeText(sample: string): boolean {
+  let bad = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd || c === 0x7f) bad++;
+  }
+  return sample.trim().length > 0 && bad <= sample.length * 0.002;
+}
+
+function detectDelimiter(firstLine: string): string {
+  const counts = [',', '\t', ';'].map((d) => ({ d, n: firstLine.split(d).length - 1 }));
+  counts.sort((a, b) => b.n - a.n);
+  return counts[0].n > 0 ? counts[0].d : ',';
+}
+
+function csvRecords(buf: Buffer, encoding: Exclude<SheetEncoding, 'xlsx'>, delimiter: string): AsyncIterable<string[]> {
+  const slices = (function* () {
+    for (let i = 0; i < buf.length; i += 1 << 20) yield buf.subarray(i, i + (1 << 20));
+  })();
+  let source: NodeJS.ReadableStream = Readable.from(slices);
+  if (encoding === 'gb18030' || encoding === 'utf-16le') source = source.pipe(iconv.decodeStream(encoding));
+  // relax_quotes: a stray quote inside an unquoted cell (尺寸 15" 屏) is text, as Excel reads it
+  const parser = parse({ bom: true, delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, encoding: 'utf8' });
+  source.on('error', (e) => parser.destroy(e));
+  return source.pipe(parser) as AsyncIterable<string[]>;
+}
+
+const blank = (cells: Cell[]) => cells.every((c) => typeof c === 'string' && c.trim() === '');
+
+async function openCsv(buf: Buffer): Promise<OpenedSheet> {
+  const encoding = detectEncoding(buf);
+  const sample = decodeSample(buf, encoding);
+  if (!looksLikeText(sample)) throw new SheetFileError('not_a_spreadsheet');
+  const delimiter = detectDelimiter(sample.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]);
+  let headers: string[] | null = null;
+  let total = 0;
+  try {
+    // a full pass before anything is written: a file that breaks half-way fails here, not after half an import
+    for await (const rec of csvRecords(buf, encoding, delimiter)) {
+      if (headers === null) headers = rec.map((h) => h.trim());
+      else total++;
+    }
+  } catch (e) {
+    if (e instanceof CsvError) throw new SheetFileError('csv_malformed', { line: Number((e as CsvError & { lines?: number }).lines ?? 0) });
+    throw e;
+  }
+  if (!headers || headers.every((h) => h === '')) throw new SheetFileError('empty_file');
+  const header = headers;
+  return {
+    format: 'csv',
+    encoding,
+    headers: header,
+    total,
+    async *rows(skip = 0) {
+      let n = -1;
+      for await (const rec of csvRecords(buf, encoding, delimiter)) {
+        n++;
+        if (n === 0 || n <= skip) continue;
+        if (!blank(rec)) yield { row: n + 1, index: n - 1, cells: rec };
+      }
+    },
+  };
+}
+
+/** Excel's cell value kinds reduced to text (numbers as written, formulas by their result) or a Date. */
+function cellValue(v: ExcelJS.CellValue): Cell {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if ('richText' in v) return v.richText.map((r) => r.text).join('');
+  if ('formula' in v || 'sharedFormula' in v) return 'result' in v && v.result !== undefined && v.result !== null && typeof v.result !== 'object' ? String(v.result) : v.result instanceof Date ? v.result : '';
+  if ('text' in v && typeof v.text === 'string') return v.text;
+  return '';
+}
+
+async function openXlsx(buf: Buffer): Promise<OpenedSheet> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+  } catch {
+    throw new SheetFileError('broken_xlsx');
+  }
+  const ws = wb.worksheets.find((s) => s.actualRowCount > 0);
+  if (!ws) throw new SheetFileError('empty_file');
+  const all: SheetRow[] = [];
+  ws.eachRow({ includeEmpty: false }, (r, rowNumber) => {
+    const values = Array.isArray(r.values) ? r.values.slice(1) : [];
+    all.push({ row: rowNumber, index: all.length - 1, cells: Array.from({ length: values.length }, (_, i) => cellValue(values[i])) });
+  });
+  const [head, ...data] = all;
+  const headers = head.cells.map((c) => (c instanceof Date ? c.toISOString() : c.trim()));
+  if (headers.every((h) => h === '')) throw new SheetFileError('empty_file');
+  return {
+    format: 'xlsx',
+    encoding: 'xlsx',
+    headers,
+    total: data.length,
+    async *rows(skip = 0) {
+      for (const r of data.slice(skip)) if (!blank(r.cells)) yield r;
+    },
+  };
+}
+
+/** Reads an uploaded CSV (any of the encodings above) or XLSX, checking all of it before anything is imported. */
+export async function openSheet(data: Buffer | Uint8Array): Promise<OpenedSheet> {
+  // bytea comes back as a Buffer from pg and as a plain Uint8Array from PGlite
+  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (buf.length === 0) throw new SheetFileError('empty_file');
+  if (isZip(buf)) return openXlsx(buf);
+  if (isOle(buf)) throw new SheetFileError('xls_not_supported');
+  return openCsv(buf);
+}
+
+/** 'A', 'B' … 'AA': how Excel names the column, shown in the report next to its header. */
+export function columnLetter(index: number): string {
+  let s = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
