@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { fillLogin, launchBrowser, navEntries, openPage, pickOption, shot, signIn, type TestPage } from './support/browser.ts';
+import { pages, sectionOrder } from '../src/web/nav.tsx';
+import { can } from '../src/platform/auth/roles.contract.ts';
 
 const baseURL = inject('baseURL');
 let browser: Browser;
@@ -103,14 +105,22 @@ describe('administration', () => {
     await page.getByTestId('change-password-submit').click();
     await page.getByTestId('home-page').waitFor();
     expect(await page.getByTestId('welcome').textContent()).toContain('孙小梅');
-    expect(await navEntries(page)).toEqual(['nav-home', 'nav-tickets', 'nav-users', 'nav-teams']);
+    // exactly what the agent role may open (its work pages, no administration)
+    const agentPages = sectionOrder.flatMap((section) => pages.filter((p) => p.section === section && can(['agent'], p.access)).map((p) => p.testId));
+    const shown = await navEntries(page);
+    expect(shown).toEqual(agentPages);
+    expect(shown).toEqual(expect.arrayContaining(['nav-home', 'nav-tickets', 'nav-customers', 'nav-users', 'nav-teams']));
     expect(problems).toEqual([]);
   });
 
   it('(e) an agent sees no administration entries and cannot open them', async () => {
     const { page, problems } = await fresh('en-US');
     await signIn(page, 'agent@demo.example');
-    expect(await navEntries(page)).toEqual(['nav-home', 'nav-tickets', 'nav-users', 'nav-teams']);
+    // exactly what the agent role may open (its work pages, no administration)
+    const agentPages = sectionOrder.flatMap((section) => pages.filter((p) => p.section === section && can(['agent'], p.access)).map((p) => p.testId));
+    const shown = await navEntries(page);
+    expect(shown).toEqual(agentPages);
+    expect(shown).toEqual(expect.arrayContaining(['nav-home', 'nav-tickets', 'nav-customers', 'nav-users', 'nav-teams']));
     expect(await page.getByTestId('nav-section-admin').count()).toBe(0);
     await shot(page, 'home-agent-en');
 

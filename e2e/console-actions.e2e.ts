@@ -127,7 +127,8 @@ describe('agent console actions', () => {
     await links.locator('[data-testid="link-row"][data-kind="related"]').getByText(`${tag} 洗衣机漏水`).waitFor();
     await expect.poll(() => page.getByTestId('message-body').filter({ hasText: '洗衣机' }).count(), { timeout: 15_000 }).toBe(0);
 
-    // link a parent ticket, then remove the link
+    // link a parent ticket, then remove the link (once the split's toast is gone: it covers the picker's options)
+    await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 30_000 }).toBe(0);
     await links.getByTestId('link-add').click();
     await links.getByTestId('link-kind').click();
     await page.getByRole('option', { name: '父工单' }).click();

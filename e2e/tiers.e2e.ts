@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, pickOption, shot, signIn, type TestPage } from './support/browser.ts';
+import { chooseLanguage, launchBrowser, openPage, pickOption, shot, signIn, type TestPage } from './support/browser.ts';
 
 const baseURL = inject('baseURL');
 let browser: Browser;
@@ -24,6 +24,8 @@ describe('customer tiers and segments', () => {
   it('a manager previews easier VIP thresholds and recomputes every tier', async () => {
     const { page, problems } = await fresh('zh-CN');
     await signIn(page, 'manager@demo.example');
+    // other files may have saved another language for the manager; this one reads Chinese labels
+    await chooseLanguage(page, 'zh-CN');
     await page.getByTestId('nav-tiers').click();
     await page.getByTestId('tiers-page').waitFor({ timeout: 30_000 }).catch(async (e) => {
       await shot(page, 'tiers-failed-zh');
@@ -33,7 +35,11 @@ describe('customer tiers and segments', () => {
     await page.getByTestId('tier-card-vip').getByTestId('tier-min-monetary').fill('100');
     await page.getByTestId('tiers-preview').click();
     const result = page.getByTestId('tiers-preview-result');
-    await result.getByText('按当前设置今天的结果').waitFor();
+    // the preview aggregates every customer's orders; on the shared e2e server background jobs may run first
+    await result.getByText('按当前设置今天的结果').waitFor({ timeout: 60_000 }).catch(async (e) => {
+      await shot(page, 'tiers-preview-failed-zh');
+      throw new Error(`${(e as Error).message}\nconsole: ${problems.join('\n')}`);
+    });
     await result.getByTestId('preview-row-vip').waitFor();
     await shot(page, 'tiers-preview-zh');
     await page.getByTestId('tiers-recompute-button').click();
@@ -45,6 +51,7 @@ describe('customer tiers and segments', () => {
   it('sales build a segment with a live count and save it', async () => {
     const { page, problems } = await fresh('en-US');
     await signIn(page, 'sales@demo.example');
+    await chooseLanguage(page, 'en');
     await page.getByTestId('nav-segments').click();
     await page.getByTestId('segments-page').waitFor();
     const count = page.getByTestId('segment-count');

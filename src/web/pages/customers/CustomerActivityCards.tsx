@@ -175,8 +175,8 @@ export function MessagesCard({ view }: ViewProps) {
               {m.subject ? ` · ${m.subject}` : ''}
             </Text>
             <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-              {t(`customer360.channel_${m.channel === 'email' ? 'email' : 'sms'}`)} · {m.status}
-              {m.reason ? ` (${m.reason})` : ''} · {fmt.dateTime(m.sentAt ?? m.createdAt)}
+              {t(`customer360.channel_${m.channel === 'email' ? 'email' : 'sms'}`)} · {t(`campaigns.messageStatuses.${m.status}`, { defaultValue: m.status })}
+              {m.reason ? ` (${t(`campaigns.reasons.${m.reason}`, { defaultValue: m.reason })})` : ''} · {fmt.dateTime(m.sentAt ?? m.createdAt)}
             </Text>
           </Group>
         ))}
@@ -199,7 +199,7 @@ export function CallTasksCard({ view }: ViewProps) {
               {c.campaignName}
             </Text>
             <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-              {c.outcome ?? c.status} · {fmt.date(c.completedAt ?? c.dueAt)}
+              {c.outcome ? t(`followups.outcomes.${c.outcome}`, { defaultValue: c.outcome }) : t(`followups.${c.status === 'done' ? 'done' : 'open'}`)} · {fmt.date(c.completedAt ?? c.dueAt)}
             </Text>
           </Group>
         ))}
