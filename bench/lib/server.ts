@@ -1,6 +1,8 @@
 import type { BenchContext } from './context.ts';
 import { findProcess, memoryMb } from './proc.ts';
-import { spawnLogged, waitReady, type Spawned } from './spawn.ts';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { repoRoot, serverEntry, spawnLogged, waitReady, type Spawned } from './spawn.ts';
 import type { DbKind } from './types.ts';
 
 /** A fresh, empty database for one server: a new PostgreSQL database or a new PGlite data directory. */
@@ -21,9 +23,12 @@ export async function createTarget(ctx: BenchContext, kind: DbKind, label: strin
   return { kind, env: { DATA_DIR: tmp.dir, DATABASE_URL: '' }, dispose: async () => tmp.remove() };
 }
 
+/** One key per benchmark run: PostgreSQL servers refuse to start without one (it encrypts stored secrets). */
+const secretsKey = randomBytes(32).toString('base64');
+
 /** Environment common to every server we start: quiet logs (logging each request would dominate the profile); no SMTP listener, whose fixed port another server may hold. */
 export function serverEnv(port: number, target: DbTarget, extra: Record<string, string> = {}): Record<string, string> {
-  return { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_DEMO: 'true', RUN_WORKER: 'true', SMTP_ENABLED: 'false', ...target.env, ...extra };
+  return { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_DEMO: 'true', RUN_WORKER: 'true', SMTP_ENABLED: 'false', SECRETS_KEY: secretsKey, ...target.env, ...extra };
 }
 
 export interface RunningServer {
@@ -31,7 +36,7 @@ export interface RunningServer {
   url: string;
   /** DATABASE_URL or DATA_DIR of the server's database (a loader may open a PostgreSQL one alongside the server). */
   dbEnv: Record<string, string>;
-  /** pid of the node process that runs src/main.ts (what RSS is read from). */
+  /** pid of the node process that runs the server (what RSS is read from). */
   pid: number;
   readyMs: number;
   rssMb(): number | undefined;
@@ -41,8 +46,9 @@ export interface RunningServer {
 }
 
 /**
- * Starts the real server on a fresh database for load tests. It is spawned as `node --import tsx
- * src/main.ts` rather than through the tsx CLI or npm so that the child pid is the server itself.
+ * Starts the real server on a fresh database for load tests: the bundle `npm start` runs (built first when
+ * its sources changed), spawned as `node dist/server/main.mjs` rather than through npm so that the child pid
+ * is the server itself.
  */
 export async function startServer(ctx: BenchContext, kind: DbKind, label: string, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const target = await createTarget(ctx, kind, label);
@@ -50,9 +56,10 @@ export async function startServer(ctx: BenchContext, kind: DbKind, label: string
   try {
     const port = await ctx.freePort();
     const url = `http://127.0.0.1:${port}`;
-    proc = spawnLogged(`${label} server`, process.execPath, ['--import', 'tsx', 'src/main.ts'], serverEnv(port, target, extraEnv));
+    execFileSync(process.execPath, ['scripts/build-server-if-needed.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+    proc = spawnLogged(`${label} server`, process.execPath, ['--enable-source-maps', serverEntry], serverEnv(port, target, extraEnv));
     const readyMs = await waitReady(proc, url);
-    const pid = findProcess(proc.pid, 'src/main.ts') ?? proc.pid; // proc.pid itself today; cheap to be sure
+    const pid = findProcess(proc.pid, serverEntry) ?? proc.pid; // proc.pid itself today; cheap to be sure
     const p = proc;
     return {
       kind,

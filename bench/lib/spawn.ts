@@ -29,8 +29,11 @@ function kill(pid: number) {
   }
 }
 
+/** The server as `npm start` runs it: the bundle scripts/build-server-if-needed.mjs writes. */
+export const serverEntry = 'dist/server/main.mjs';
+
 /** `marker`: a string in the server's command line, to find it under wrapper processes (see findProcess). */
-export function spawnLogged(label: string, command: string, args: string[], env: Record<string, string>, marker = 'src/main.ts'): Spawned {
+export function spawnLogged(label: string, command: string, args: string[], env: Record<string, string>, marker = serverEntry): Spawned {
   let out = '';
   const keep = (chunk: Buffer) => {
     out = (out + chunk.toString('utf8')).slice(-keepBytes); // bounded: a chatty server must not eat our memory

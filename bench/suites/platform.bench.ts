@@ -105,7 +105,7 @@ const platform: Benchmark = {
         'the machine has 2 cores and is shared, so rows with a large "other" share were measured under background load.',
       '1-connection rows are round-trip bound (each request wakes the server, and PostgreSQL, from idle), so they swing more between runs than 16-connection rows.',
       'ratio = HTTP req/s ÷ pgbench -S tps at the same concurrency and duration (pgbench -S: one primary-key select per transaction, no HTTP).',
-      `Servers: node --import tsx src/main.ts, LOG_LEVEL=warn, RUN_WORKER=true, DB_POOL_MAX=10 (defaults), fresh database seeded with the demo data.`,
+      `Servers: node dist/server/main.mjs (the bundle npm start runs), LOG_LEVEL=warn, RUN_WORKER=true, DB_POOL_MAX=10 (defaults), fresh database seeded with the demo data.`,
       ...servers.map((s) => `${s.db} server: ready ${fmt(s.readyMs)} ms after spawn; RSS idle after sign-in ${fmt(s.idleRssMb)} MB, peak over the run ${fmt(s.finalPeakRssMb)} MB.`),
     ];
     return { tables: [table], notes, data: { ceilings: [...ceilings.values()], rows, servers } };

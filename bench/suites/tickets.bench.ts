@@ -8,6 +8,7 @@ import type { PgbenchResult } from '../lib/pgbench.ts';
 import { startServer, type RunningServer } from '../lib/server.ts';
 import { demoAdmin } from '../lib/session.ts';
 import { repoRoot } from '../lib/spawn.ts';
+import { formatTable } from '../lib/report.ts';
 import { fmt } from '../lib/stats.ts';
 import { analyze, explain, loadHistory, prepareTenants, tableSizes } from '../lib/ticket-load.ts';
 import type { Benchmark, DbKind, Table } from '../lib/types.ts';
@@ -155,6 +156,11 @@ async function runPglite(ctx: BenchContext, n: number, notes: string[]): Promise
   }
 }
 
+/** The issue's sizes: 1M tickets on PostgreSQL, 100k on PGlite (loaded over HTTP); --tickets sets both. */
+function sizeFor(kind: DbKind, o: BenchContext['options']): number {
+  return o.tickets ?? (kind === 'postgres' ? 1_000_000 : 100_000);
+}
+
 function tablesOf(r: DbRun, o: BenchContext['options'], ceilings: Map<number, PgbenchResult>): Table[] {
   const importRow = r.phases.find((p) => p[0].startsWith('import'));
   const importRate = importRow ? Number(importRow[2].replace(/,/g, '')) : NaN;
@@ -186,18 +192,22 @@ const tickets: Benchmark = {
   description: 'import N tickets (~4 messages each; 10 tenants on PostgreSQL, the demo organisation over the import API on PGlite), then create / get / queue / search at c=1 and 16',
   estimateSeconds(ctx) {
     const o = ctx.options;
-    const n = o.tickets ?? 1_000_000;
     const perDb = Object.keys(scenarios).length * concurrencies.length * (o.durationSec + o.warmupSec + 1);
-    return (ctx.dbs.includes('postgres') ? n / 1500 + 60 + perDb : 0) + (ctx.dbs.includes('pglite') ? n / 500 + 30 + perDb : 0);
+    return (ctx.dbs.includes('postgres') ? sizeFor('postgres', o) / 1500 + 60 + perDb : 0) + (ctx.dbs.includes('pglite') ? sizeFor('pglite', o) / 500 + 30 + perDb : 0);
   },
   async run(ctx: BenchContext) {
     const o = ctx.options;
     const notes: string[] = [];
-    const n = o.tickets ?? 1_000_000;
     const ceilings = new Map<number, PgbenchResult>();
     if (ctx.pgVersion) for (const c of concurrencies) ceilings.set(c, await ctx.pgbench.selectOnly(c, o.durationSec));
     const runs: DbRun[] = [];
-    for (const kind of ctx.dbs) runs.push(kind === 'postgres' ? await runPostgres(ctx, n, notes) : await runPglite(ctx, n, notes));
+    for (const kind of ctx.dbs) {
+      const n = sizeFor(kind, o);
+      const r = kind === 'postgres' ? await runPostgres(ctx, n, notes) : await runPglite(ctx, n, notes);
+      runs.push(r);
+      // printed as soon as a database is done: a failure or an interrupt later in the run keeps these figures
+      for (const t of tablesOf(r, o, ceilings)) ctx.log(`\n${formatTable(t)}`);
+    }
 
     const plans = Object.assign({}, ...runs.map((r) => r.plans)) as Record<string, string>;
     if (Object.keys(plans).length) {

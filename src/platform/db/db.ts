@@ -18,7 +18,21 @@ export type Tx = PgTransaction<PgQueryResultHKT, NoSchema, ExtractTablesWithRela
 /** Anything a query can run on: the database or an open transaction. */
 export type Queryable = Db | Tx;
 
-export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../db/migrations');
+/**
+ * The repository's db/migrations, found by walking up from this file: it runs from src/platform/db under
+ * tsx and from dist/server as the bundled production build.
+ */
+function findMigrations(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'db/migrations');
+    if (fs.existsSync(path.join(candidate, 'meta/_journal.json'))) return candidate;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('db/migrations not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+}
+export const migrationsFolder = findMigrations();
 
 export interface Database {
   kind: 'pglite' | 'postgres';
