@@ -23,6 +23,7 @@ async function importSheet(page: Page, kindLabel: string, name: string, file: Bu
   await page.locator('input[type="file"]').setInputFiles({ name, mimeType: XLSX, buffer: file });
   await page.getByTestId('import-upload').click();
   await page.getByTestId('mapping-editor').waitFor();
+  expect(await page.getByTestId('import-blank-cells-keep').isChecked()).toBe(true); // empty cells keep stored values unless chosen otherwise
   await page.getByTestId('import-run').click();
   const status = page.getByTestId('import-result').getByTestId('import-status');
   await status.filter({ hasText: /Completed|Failed/ }).waitFor({ timeout: 30_000 });

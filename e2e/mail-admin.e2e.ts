@@ -17,6 +17,8 @@ async function api<T>(page: Page, path: string): Promise<T> {
   return page.evaluate(async (p) => (await fetch(`/api/v1${p}`)).json(), path) as Promise<T>;
 }
 
+const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
 interface OutboxItem {
   id: string;
   kind: string;
@@ -87,6 +89,13 @@ describe('mail administration', () => {
     await a.locator('[data-testid="reply-file"][data-uploaded="true"]').filter({ hasText: '清理步骤.pdf' }).waitFor();
     await a.getByTestId('reply-send').click();
     await a.getByTestId('message').filter({ hasText: '清理烘干机滤网' }).waitFor({ timeout: 20_000 });
+    // the reply shows its file in the conversation as customer mail does: name, size, a download link
+    const sentFile = a.getByTestId('message').filter({ hasText: '清理烘干机滤网' }).getByTestId('message-attachment').filter({ hasText: '清理步骤.pdf' });
+    await sentFile.waitFor();
+    expect(await sentFile.getByTestId('attachment-size').textContent()).toBe('17 B');
+    const href = await sentFile.getAttribute('href');
+    expect(href).toMatch(/^\/api\/v1\/files\/[0-9a-f-]{36}$/);
+    expect(await a.evaluate(async (u) => (await fetch(u)).text(), href!)).toBe('%PDF-1.4\n% steps\n');
     await expect.poll(async () => (await api<{ items: OutboxItem[] }>(a, `/mail/outbox?ticketId=${ticketId}`)).items.filter((m) => m.kind === 'reply').length, { timeout: 30_000 }).toBe(1);
     const reply = (await api<{ items: OutboxItem[] }>(a, `/mail/outbox?ticketId=${ticketId}`)).items.find((m) => m.kind === 'reply')!;
     const detail = await api<{ subject: string; text: string; html: string; attachments: { filename: string }[]; raw: string }>(a, `/mail/outbox/${reply.id}`);
@@ -95,6 +104,18 @@ describe('mail administration', () => {
     expect(detail.raw).toMatch(/multipart\/alternative/);
     expect(detail.html).toContain('清理烘干机滤网');
     await shot(a, 'mail-reply-with-file-zh');
+
+    // an internal note with a picture: listed and previewed in the conversation, and not mailed
+    await a.getByTestId('reply-kind').getByText('内部备注').click();
+    await a.getByTestId('reply-body').fill('滤网照片见附件（内部）');
+    await a.getByTestId('reply-file-input').setInputFiles({ name: 'filter.png', mimeType: 'image/png', buffer: Buffer.from(ONE_PIXEL_PNG, 'base64') });
+    await a.locator('[data-testid="reply-file"][data-uploaded="true"]').filter({ hasText: 'filter.png' }).waitFor();
+    await a.getByTestId('reply-send').click();
+    const note = a.locator('[data-testid="message"][data-kind="note"]').filter({ hasText: '滤网照片见附件' });
+    await note.getByTestId('message-attachment').filter({ hasText: 'filter.png' }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => note.getByTestId('attachment-preview').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+    await shot(a, 'ticket-note-with-picture-zh');
+    expect((await api<{ items: OutboxItem[] }>(a, `/mail/outbox?ticketId=${ticketId}`)).items.filter((m) => m.kind === 'reply')).toHaveLength(1);
 
     // the admin sees that reply with its attachment in the outbox viewer
     await page.getByTestId('nav-mail-outbox').click();

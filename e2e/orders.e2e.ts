@@ -61,6 +61,18 @@ describe('orders', () => {
     expect(await drawer.getByTestId('order-net').textContent()).toContain('¥6,498.00');
     expect(await drawer.getByTestId('order-adjustments').textContent()).toContain('客户不需要滤网');
     await shot(page, 'orders-refund-zh');
+
+    // price protection on the air conditioners: money back by amount, typed in yuan, the goods stay
+    await drawer.getByTestId('order-item').nth(0).getByTestId('item-refund').click();
+    await adjust.getByText('按金额（元）').click();
+    await adjust.getByTestId('adjust-amount').fill('100.10');
+    await expect.poll(() => adjust.getByTestId('adjust-preview').textContent()).toContain('¥100.10');
+    await adjust.getByTestId('adjust-reason').fill('价保退差价');
+    await adjust.getByTestId('adjust-submit').click();
+    await expect.poll(() => drawer.getByTestId('order-net').textContent()).toContain('¥6,397.90');
+    expect(await drawer.getByTestId('order-status').getAttribute('data-status')).toBe('partially_refunded');
+    expect(await drawer.getByTestId('order-adjustments').textContent()).toContain('仅退款（不退货）');
+    await shot(page, 'orders-amount-refund-zh');
     expect(sales.problems).toEqual([]);
   });
 });

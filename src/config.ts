@@ -32,6 +32,11 @@ export interface Config {
   mailAuthEnabled: boolean;
   /** Default inbound domain: `support@<tenant slug>.<mailDomain>` reaches a tenant without configuration. */
   mailDomain: string;
+  // --- stored secrets and outbound targets (platform/crypto, platform/net) ---
+  /** 32 bytes (64 hex characters or base64) encrypting stored passwords and webhook secrets; unset → embedded: a key file in dataDir, PostgreSQL: refuse to start. */
+  secretsKey: string | undefined;
+  /** Let tenant admins point webhooks and IMAP at private, loopback and link-local addresses (tests, on-premises networks). */
+  allowPrivateTargets: boolean;
 }
 
 function int(name: string, fallback: number): number {
@@ -73,5 +78,7 @@ export function loadConfig(): Config {
     smtpTlsCert: process.env.SMTP_TLS_CERT || undefined,
     mailAuthEnabled: bool('MAIL_AUTH', true),
     mailDomain: (process.env.MAIL_DOMAIN || 'localhost').toLowerCase(),
+    secretsKey: process.env.SECRETS_KEY || undefined,
+    allowPrivateTargets: bool('ALLOW_PRIVATE_WEBHOOK_TARGETS', false),
   };
 }

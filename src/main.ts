@@ -7,12 +7,24 @@ import './jobs.ts';
 import { scheduleHousekeeping } from './platform/jobs/housekeeping.ts';
 import { startWorker } from './platform/jobs/worker.ts';
 import { seedDemo } from '../scripts/seed.lib.ts';
-import { startMailListener } from './modules/channels/index.ts';
+import { encryptPlainImapPasswords, encryptPlainInboundSecrets, startMailListener } from './modules/channels/index.ts';
+import { resolveSecretsKey, SecretsKeyError } from './platform/crypto/secrets.ts';
+import { encryptPlainWebhookSecrets } from './platform/webhooks/webhooks.service.ts';
 import { demoTenants, DEMO_PASSWORD } from '../scripts/demo-data.ts';
 
 async function main() {
   const started = Date.now();
   const config = loadConfig();
+  try {
+    // before anything else: a PostgreSQL deployment without SECRETS_KEY must not start and store secrets it cannot read back
+    resolveSecretsKey(config);
+  } catch (e) {
+    if (e instanceof SecretsKeyError) {
+      console.error(`\n✗ ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
   let database;
   try {
     database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
@@ -24,10 +36,13 @@ async function main() {
     throw e;
   }
   await database.migrate();
+  // secrets stored in plain text by earlier versions are encrypted once, here, rather than on their next save only
+  const encrypted = (await encryptPlainWebhookSecrets(database.db)) + (await encryptPlainImapPasswords(database.db)) + (await encryptPlainInboundSecrets(database.db));
   const seeded = config.seedDemo ? await seedDemo(database.db) : false;
   await scheduleHousekeeping(database.db);
   const app = await buildApp({ database, config }, allRoutes, { tags: openApiTags });
   await app.listen({ port: config.port, host: config.host });
+  if (encrypted > 0) app.log.info({ count: encrypted }, 'stored secrets encrypted with the secrets key');
   // Jobs, schedules and outbox delivery; RUN_WORKER=false makes an API-only process (PostgreSQL deployments).
   const worker = config.runWorker ? startWorker(database, { log: app.log }) : null;
   // E-mail intake (modules/channels): inbound SMTP; messages are stored before the 250 reply and turned

@@ -45,15 +45,17 @@ async function waitReady(baseURL: string, child: ChildProcess, output: () => str
   throw new Error(`The server was not ready within ${timeoutMs} ms:\n${output()}`);
 }
 
-/** Starts `src/main.ts` on a free loopback port with a fresh, empty data dir (embedded PGlite, demo data seeded). */
+/**
+ * Starts the server the way `npm start` does (the bundle dist/server/main.mjs, which `npm run test:e2e` builds
+ * first when its sources changed) on a free loopback port with a fresh, empty data dir (embedded PGlite, demo data seeded). */
 export async function startServer(): Promise<RunningServer> {
   const port = await freePort();
   const smtpPort = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftersales-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'true', PUBLIC_URL: `http://127.0.0.1:${port}`, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', SMTP_ENABLED: 'true' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'true', PUBLIC_URL: `http://127.0.0.1:${port}`, SMTP_PORT: String(smtpPort), SMTP_HOST: '127.0.0.1', SMTP_ENABLED: 'true', ALLOW_PRIVATE_WEBHOOK_TARGETS: '1' }; // the webhook journeys post to loopback receivers
   delete env.SMTP_OUT_URL; // replies go to the local outbox, which the tests read
   delete env.DATABASE_URL; // always the embedded database: the test owns its data
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/server/main.mjs'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const append = (b: Buffer) => {
     log = (log + b.toString()).slice(-20_000);

@@ -135,6 +135,9 @@ export const VersionBody = z.strictObject({ version: z.number().int().positive()
 export const MessageStatus = z.enum(['queued', 'sending', 'sent', 'failed', 'skipped']);
 export type MessageStatus = z.infer<typeof MessageStatus>;
 export const SkipReason = z.enum(['no_consent', 'capped', 'no_address', 'campaign_paused']);
+/** Why a follow-up campaign created no call task for an order or repair (logged as a skipped 'call' row). */
+export const FollowupSkipReason = z.enum(['not_in_segment', 'segment_missing', 'phone_consent_withdrawn', 'historical_order']);
+export type FollowupSkipReason = z.infer<typeof FollowupSkipReason>;
 
 export const CampaignMessage = z.object({
   id: z.string().uuid(),
@@ -143,7 +146,8 @@ export const CampaignMessage = z.object({
   customerId: z.string().uuid(),
   customerName: z.string().nullable(),
   occasionKey: z.string(),
-  channel: MessageChannel,
+  /** 'call': a follow-up that was not created (status skipped, with the reason) */
+  channel: CampaignChannel,
   status: MessageStatus,
   reason: z.string().nullable(),
   toAddress: z.string().nullable(),

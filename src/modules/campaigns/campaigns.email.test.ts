@@ -164,10 +164,13 @@ describe('links in the e-mail', () => {
     expect(res.body).toContain('退订成功');
     const [consent] = await rows<{ granted: boolean; source: string }>(t.database.db, sql`select granted, source from customer_consents where tenant_id = ${tenant.id} and customer_id = ${ids.wang} and channel = 'email'`);
     expect(consent).toEqual({ granted: false, source: 'unsubscribe_link' });
-    expect(await count(t.database.db, sql`select count(*) as n from audit_log where tenant_id = ${tenant.id} and entity_type = 'customer_consent' and action = 'withdrawn'`)).toBe(1);
+    // written by the customers module like a change on the customer page: audit row + customer.consent_changed event
+    const consentAudit = sql`select count(*) as n from audit_log where tenant_id = ${tenant.id} and entity_type = 'customer' and entity_id = ${ids.wang} and action = 'consent_changed'`;
+    expect(await count(t.database.db, consentAudit)).toBe(1);
+    expect(await count(t.database.db, sql`select count(*) as n from outbox_events where tenant_id = ${tenant.id} and type = 'customer.consent_changed' and entity_id = ${ids.wang}`)).toBe(1);
     // RFC 8058 POST again: still fine, nothing new recorded
     expect((await t.app.inject({ method: 'POST', url: pathOf(url), payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode).toBe(200);
-    expect(await count(t.database.db, sql`select count(*) as n from audit_log where tenant_id = ${tenant.id} and entity_type = 'customer_consent'`)).toBe(1);
+    expect(await count(t.database.db, consentAudit)).toBe(1);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/public/unsubscribe?t=not-a-real-token-at-all' })).statusCode).toBe(404);
 
     const { campaignId } = await addCampaign(t.database, tenant, { channel: 'email', schedule: { kind: 'promotion', sendAt: '2026-01-01T00:00:00Z' } });

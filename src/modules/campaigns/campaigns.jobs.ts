@@ -6,12 +6,17 @@ import { FANOUT_JOB } from './campaigns.service.ts';
 import { runDaily, runFanout, type FanoutPayload } from './fanout.ts';
 import { SEND_JOB, sendMessageJob } from './send.service.ts';
 import { createFollowups } from './followups.service.ts';
+import { clickedMessages } from './messages.read.ts';
+import { registerEngagementSource } from '../customers/index.ts';
 
 registerEventTypes(
   'campaign.created', 'campaign.updated', 'campaign.started', 'campaign.paused',
   'campaign_template.created', 'campaign_template.updated', 'campaign_settings.updated',
-  'call_task.created', 'call_task.assigned', 'call_task.attempted', 'call_task.completed', 'customer_consent.withdrawn',
+  'call_task.created', 'call_task.assigned', 'call_task.attempted', 'call_task.completed',
 );
+
+/** Clicks on care messages count towards the customer's tier engagement (when the tenant chooses them). */
+registerEngagementSource('campaign_clicks', clickedMessages);
 
 /** The tenant's daily run (birthdays, holidays, maintenance reminders), at the occurrence's local date. */
 registerJob(DAILY_JOB, async (job) => void (await runDaily(job.db, job.tenantId, job.runAt)));
@@ -21,7 +26,14 @@ registerJob<{ messageId: string }>(SEND_JOB, sendMessageJob, { maxAttempts: 5 })
 interface OrderEvent {
   orderId?: string;
   customerId?: string;
+  /** the sale date, if the producer includes it (ISO); otherwise the follow-up reads the order */
+  soldAt?: string;
 }
+
+const dateOrNull = (v: unknown) => {
+  const d = typeof v === 'string' ? new Date(v) : null;
+  return d && !Number.isNaN(d.getTime()) ? d : null;
+};
 
 /** Follow-up call after a purchase: `order.created` from the orders module carries { orderId, customerId }. */
 subscribe(
@@ -29,7 +41,7 @@ subscribe(
   async (e, job) => {
     const p = e.payload as OrderEvent;
     if (!p.orderId || !p.customerId) return;
-    await createFollowups(job.db, e.tenantId, 'followup_purchase', { sourceType: 'order', sourceId: p.orderId, customerId: p.customerId, at: e.createdAt, vars: {} });
+    await createFollowups(job.db, e.tenantId, 'followup_purchase', { sourceType: 'order', sourceId: p.orderId, customerId: p.customerId, at: e.createdAt, soldAt: dateOrNull(p.soldAt), vars: {} });
   },
   { name: 'campaigns.followup_purchase' },
 );

@@ -122,9 +122,23 @@ describe('campaign lifecycle', () => {
   it('keeps campaign settings per tenant', async () => {
     const s = (await manager.request({ method: 'GET', url: '/api/v1/campaign-settings' })).json();
     expect(s).toMatchObject({ capMessages: 4, capWindowDays: 30, smsSecretSet: false });
-    const u = await manager.request({ method: 'PUT', url: '/api/v1/campaign-settings', payload: { version: s.version, capMessages: 2, smsGatewayUrl: 'http://127.0.0.1:9/sms', smsSecret: 'secret-123456' } });
+    // a gateway in a private network is refused unless the installation allows private targets
+    const priv = await manager.request({ method: 'PUT', url: '/api/v1/campaign-settings', payload: { version: s.version, smsGatewayUrl: 'http://169.254.169.254/sms' } });
+    expect(priv.statusCode).toBe(422);
+    expect(priv.json().fieldErrors[0]).toMatchObject({ path: 'smsGatewayUrl', code: 'errors.private_target' });
+    process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS = '1';
+    let u;
+    try {
+      u = await manager.request({ method: 'PUT', url: '/api/v1/campaign-settings', payload: { version: s.version, capMessages: 2, smsGatewayUrl: 'http://127.0.0.1:9/sms', smsSecret: 'secret-123456' } });
+    } finally {
+      delete process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS;
+    }
     expect(u.json()).toMatchObject({ capMessages: 2, smsSecretSet: true });
     expect(JSON.stringify(u.json())).not.toContain('secret-123456');
+    // the gateway secret is stored encrypted, like IMAP passwords and webhook secrets
+    const [stored] = await rows<{ sms_secret: string }>(t.database.db, sql`select sms_secret from campaign_settings where tenant_id = ${tenant.id}`);
+    expect(stored.sms_secret).toMatch(/^v1:/);
+    expect(stored.sms_secret).not.toContain('secret-123456');
     expect((await other.request({ method: 'GET', url: '/api/v1/campaign-settings' })).json().capMessages).toBe(4);
   });
 });

@@ -83,7 +83,7 @@ export function campaignsRoutes(app: App) {
   app.post('/api/v1/campaigns/:id/start', { config: manage, schema: { tags, summary: 'Start or resume', params: IdParam, body: VersionBody, response: { 200: Campaign } } }, (req) =>
     startCampaign(req.ctx, req.params.id, req.body.version),
   );
-  app.post('/api/v1/campaigns/:id/pause', { config: manage, schema: { tags, summary: 'Pause: messages not yet sent are skipped', params: IdParam, body: VersionBody, response: { 200: Campaign } } }, (req) =>
+  app.post('/api/v1/campaigns/:id/pause', { config: manage, schema: { tags, summary: 'Pause: messages that come due meanwhile are skipped, and sent on resume', params: IdParam, body: VersionBody, response: { 200: Campaign } } }, (req) =>
     pauseCampaign(req.ctx, req.params.id, req.body.version),
   );
   app.get('/api/v1/campaigns/:id/report', { config: manage, schema: { tags, summary: 'Counts per status, skip reasons, open and click rates, call outcomes', params: IdParam, response: { 200: CampaignReport } } }, (req) =>

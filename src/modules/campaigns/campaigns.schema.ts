@@ -63,6 +63,7 @@ export const campaignMessages = pgTable(
     customerId: uuid('customer_id').notNull(),
     /** e.g. birthday:2026, holiday:春节:2026-02-15, promotion, maintenance:<order id> */
     occasionKey: text('occasion_key').notNull(),
+    /** email | sms; call = a follow-up call task that was not created (status skipped, reason says why) */
     channel: text('channel').notNull(),
     /** queued | sending | sent | failed | skipped */
     status: text('status').notNull().default('queued'),

@@ -24,9 +24,13 @@ import { templateRow } from './templates.service.ts';
 import { scheduleDailyRun } from './settings.service.ts';
 import { holidayRuns } from './occasions.ts';
 import { toMessage } from './messages.read.ts';
+import { requeuePaused } from './send.service.ts';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 export const FANOUT_JOB = 'campaigns.fanout';
+const greetingKinds = new Set(['birthday', 'holiday']);
+/** How late a paused-and-resumed greeting may still go out. */
+const GREETING_LATE_DAYS = 3;
 
 export function toCampaign(r: CampaignRow): Campaign {
   return {
@@ -123,6 +127,7 @@ async function setStatus(tx: Tx, ctx: Ctx, current: CampaignRow, status: Campaig
 /**
  * Start (or resume): daily kinds are picked up by the tenant's daily run; a promotion gets its one fan-out
  * job at its send time (a resumed one again: occasion keys keep customers already messaged from a second copy).
+ * Messages whose send job ran during the pause go back to the queue in the same transaction.
  */
 export async function startCampaign(ctx: Ctx, id: string, version: number): Promise<Campaign> {
   return ctx.tx(async (tx) => {
@@ -131,6 +136,8 @@ export async function startCampaign(ctx: Ctx, id: string, version: number): Prom
     const c = toCampaign(current);
     await checkShape(tx, ctx, c);
     const after = await setStatus(tx, ctx, current, 'active', 'started');
+    // a birthday or holiday greeting held back by the pause is still sent a day or two late, not a week late
+    if (current.status === 'paused') await requeuePaused(tx, ctx.tenantId, id, after.version, greetingKinds.has(c.kind) ? GREETING_LATE_DAYS : null);
     if (c.schedule.kind === 'promotion') {
       const at = new Date(c.schedule.sendAt);
       await enqueue(tx, { tenantId: ctx.tenantId, name: FANOUT_JOB, payload: { campaignId: id }, runAt: at > new Date() ? at : undefined, dedupeKey: `campaign:${id}:fanout:${after.version}` });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, vi, beforeEach, describe, expect, it } from 'vites
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
+import { encryptSecret } from '../../platform/crypto/secrets.ts';
 import { createTestDatabase } from '../../platform/db/test-db.ts';
 import type { Database } from '../../platform/db/db.ts';
 import { createTenant, type TestTenant } from '../../platform/http/test-app.ts';
@@ -10,6 +11,7 @@ import { waitFor } from '../../platform/jobs/testing.ts';
 import { verifyWebhookSignature } from '../../platform/webhooks/signature.ts';
 import '../../jobs.ts';
 import { runFanout } from './fanout.ts';
+import { prepare, transmit } from './send.service.ts';
 import { addCampaign, addCustomer, messagesOf, type MessageRow } from './campaigns.testkit.ts';
 import type { TemplateBodies } from './campaigns.contract.ts';
 
@@ -29,6 +31,8 @@ const smsBodies: TemplateBodies = { 'zh-CN': { subject: '', text: '{{customerNam
 const SECRET = 'gateway-secret-123';
 
 beforeAll(async () => {
+  // the test's gateway listens on loopback, which tenant-chosen targets may not use by default
+  process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS = '1';
   database = await createTestDatabase();
   tenant = await createTenant(database);
   gateway = createServer((req, res) => {
@@ -46,6 +50,7 @@ beforeAll(async () => {
                                 values (${tenant.id}, ${gatewayUrl}, 'hmac', ${SECRET}, '【演示电器】', 100)`);
 });
 afterAll(async () => {
+  delete process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS;
   await new Promise((r) => gateway?.close(r));
   await database?.close();
 });
@@ -53,11 +58,17 @@ beforeEach(() => {
   seen.length = 0;
 });
 
-async function sendPromotion(customer: { name: string; phone?: string; language?: 'zh-CN' | 'en' }): Promise<MessageRow> {
+async function sendPromotion(customer: { name: string; phone?: string; language?: 'zh-CN' | 'en' }, opts: { beforeWorker?: (campaignId: string) => Promise<void> } = {}): Promise<MessageRow> {
   const id = await addCustomer(database, tenant, { ...customer, phone: customer.phone ?? `+86139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`, consents: ['sms'] });
   const { campaignId } = await addCampaign(database, tenant, { channel: 'sms', bodies: smsBodies, smsTemplateId: 'SMS_0042', schedule: { kind: 'promotion', sendAt: '2026-01-01T00:00:00Z' }, segmentId: null });
   await database.db.execute(sql`update customers set merged_into_id = id where tenant_id = ${tenant.id} and id <> ${id}`); // audience: only this customer
   await runFanout(database.db, tenant.id, { campaignId });
+  await opts.beforeWorker?.(campaignId);
+  return settle(campaignId);
+}
+
+/** Runs the worker until the campaign's one message is sent or failed. */
+async function settle(campaignId: string): Promise<MessageRow> {
   const worker = startWorker(database, { pollMs: 20, log: quietWorkerLog, backoffMs: () => 20 });
   try {
     return await waitFor(
@@ -113,11 +124,46 @@ describe('SMS over the HTTP gateway', () => {
   });
 
   it('authenticates with a bearer token when configured so', async () => {
-    await database.db.execute(sql`update campaign_settings set sms_gateway_url = ${gatewayUrl}, sms_auth = 'bearer' where tenant_id = ${tenant.id}`);
+    // stored encrypted, as the settings page saves it
+    await database.db.execute(sql`update campaign_settings set sms_gateway_url = ${gatewayUrl}, sms_auth = 'bearer', sms_secret = ${encryptSecret(SECRET)} where tenant_id = ${tenant.id}`);
     answers = [{ status: 202, body: '' }];
     const m = await sendPromotion({ name: '孙丽' });
     expect(m).toMatchObject({ status: 'sent', providerRef: null });
     expect(seen[0].headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(seen[0].headers['x-signature']).toBeUndefined();
+  });
+
+  it('does not send to a gateway in a private network unless the installation allows it', async () => {
+    delete process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS;
+    try {
+      answers = [{ status: 200, body: '{"id":"gw-never"}' }];
+      const m = await sendPromotion({ name: '吴刚' });
+      expect(m.status).toBe('failed');
+      expect(m.reason).toMatch(/^sms_gateway_private_target: 127\.0\.0\.1/);
+      expect(seen).toHaveLength(0);
+    } finally {
+      process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS = '1';
+    }
+  });
+
+  it('sends an interrupted SMS again under the same Idempotency-Key, for the gateway to drop the copy', async () => {
+    await database.db.execute(sql`update campaign_settings set sms_auth = 'hmac' where tenant_id = ${tenant.id}`);
+    answers = [{ status: 200, body: '{"id":"gw-0100"}' }];
+    const m = await sendPromotion(
+      { name: '周杰', phone: '+8613700137000' },
+      {
+        // a worker hands the SMS to the gateway, which accepts it, and dies before recording the answer
+        beforeWorker: async (campaignId) => {
+          const [queued] = await messagesOf(database, tenant.id, campaignId);
+          const d = await prepare(database.db, tenant.id, queued.id);
+          if (d.kind !== 'deliver') throw new Error(`expected a message to deliver, got ${d.kind}`);
+          expect(await transmit(database.db, tenant.id, d.message)).toEqual({ ref: 'gw-0100' });
+          expect((await messagesOf(database, tenant.id, campaignId))[0]).toMatchObject({ status: 'sending', attempts: 1, reason: null });
+        },
+      },
+    );
+    expect(m).toMatchObject({ status: 'sent', providerRef: 'gw-0100', attempts: 2, reason: null });
+    expect(seen.map((r) => r.headers['idempotency-key'])).toEqual([m.id, m.id]);
+    expect(seen[1].body).toBe(seen[0].body);
   });
 });

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../platform/db/db.ts';
+import type { Db, Tx } from '../../platform/db/db.ts';
 import { joinTx, systemCtx, type Ctx } from '../../platform/tenancy/ctx.ts';
 import { tenants } from '../../platform/tenancy/tenancy.schema.ts';
 import { checkVersion } from '../../platform/db/concurrency.ts';
@@ -7,9 +7,9 @@ import { recordChange } from '../../platform/outbox/outbox.ts';
 import { AppError, forbidden, notFound } from '../../platform/http/errors.ts';
 import { can } from '../../platform/auth/roles.contract.ts';
 import { createTicketInTx, CreateTicket } from '../tickets/index.ts';
-import { callTasks, campaigns } from './campaigns.schema.ts';
-import { maxCallAttempts, type CallOutcome, type CallTask, type CallTaskQuery, type CampaignSchedule, type RecordOutcome } from './campaigns.contract.ts';
-import { customerFacts, orderFacts, type CustomerFacts } from './customer-data.ts';
+import { callTasks, campaignMessages, campaigns } from './campaigns.schema.ts';
+import { maxCallAttempts, type CallOutcome, type CallTask, type CallTaskQuery, type CampaignSchedule, type FollowupSkipReason, type RecordOutcome } from './campaigns.contract.ts';
+import { customerFacts, inSegment, orderFacts, phoneContactWithdrawn, type CustomerFacts } from './customer-data.ts';
 import { substitute } from './render.ts';
 import { addLocalDays } from './occasions.ts';
 
@@ -54,16 +54,54 @@ export interface FollowupSource {
   sourceType: 'order' | 'ticket';
   sourceId: string;
   customerId: string;
-  /** when the purchase or the repair's close happened */
+  /** when the event happened: the purchase was recorded or the repair closed */
   at: Date;
+  /** the sale date when the event carries it; otherwise the order is read (orders only) */
+  soldAt?: Date | null;
   vars: Record<string, string>;
 }
 
 /**
- * One call task per active follow-up campaign of the kind, for this purchase or closed repair. The unique key
- * (campaign, customer, order:<id> | ticket:<id>) makes a redelivered event, or a repair resolved and then
- * closed, create no second task. Follow-up calls are transactional service contact: no marketing consent is
- * needed (documented in the README), unlike greetings and promotions.
+ * Imports of old orders emit order.created too. An order sold more than the campaign's delay plus this
+ * many days before its event is history: calling about it now would be a follow-up weeks too late.
+ */
+export const HISTORICAL_GRACE_DAYS = 3;
+
+type CampaignRow = typeof campaigns.$inferSelect;
+type FollowupScheduleOf = Extract<CampaignSchedule, { kind: 'followup_purchase' | 'followup_repair' }>;
+
+/** Why this campaign must not call about this source; null when it should. Cheapest checks first. */
+async function skipReason(ctx: Ctx, c: CampaignRow, s: FollowupScheduleOf, src: FollowupSource, soldAt: Date | null, phoneWithdrawn: boolean): Promise<FollowupSkipReason | null> {
+  if (soldAt && addLocalDays(soldAt, s.daysAfter + HISTORICAL_GRACE_DAYS, ctx.timeZone).getTime() < src.at.getTime()) return 'historical_order';
+  if (phoneWithdrawn) return 'phone_consent_withdrawn';
+  if (!c.segmentId) return null;
+  try {
+    return (await inSegment(ctx, c.segmentId, src.customerId)) ? null : 'not_in_segment';
+  } catch (e) {
+    if (e instanceof AppError && e.status === 404) return 'segment_missing';
+    throw e;
+  }
+}
+
+/**
+ * A follow-up not created is logged where the campaign report counts skips: a skipped 'call' row in the
+ * delivery log, under the same occasion key, unless a call task for that occasion exists already (a repair
+ * resolved, then closed after the customer withdrew phone contact, keeps its task and logs nothing).
+ */
+async function logSkip(tx: Tx, tenantId: string, campaignId: string, customerId: string, occasionKey: string, reason: FollowupSkipReason): Promise<void> {
+  await tx.execute(sql`
+    insert into ${campaignMessages} (tenant_id, campaign_id, customer_id, occasion_key, channel, status, reason)
+    select ${tenantId}::uuid, ${campaignId}::uuid, ${customerId}::uuid, ${occasionKey}::text, 'call', 'skipped', ${reason}::text
+     where not exists (select 1 from ${callTasks} t where t.tenant_id = ${tenantId} and t.campaign_id = ${campaignId} and t.customer_id = ${customerId} and t.occasion_key = ${occasionKey})
+    on conflict (tenant_id, campaign_id, customer_id, occasion_key) do nothing`);
+}
+
+/**
+ * One call task per active follow-up campaign of the kind, for this purchase or closed repair, when the
+ * customer is in the campaign's segment, has not withdrawn phone contact, and (orders) the sale is recent.
+ * The unique key (campaign, customer, order:<id> | ticket:<id>) makes a redelivered event, or a repair
+ * resolved and then closed, create no second task. Follow-up calls are transactional service contact: no
+ * marketing consent is needed (documented in the README), but an explicit phone withdrawal is respected.
  */
 export async function createFollowups(db: Db, tenantId: string, kind: 'followup_purchase' | 'followup_repair', src: FollowupSource): Promise<number> {
   const [tenant] = await db.select().from(tenants).where(eq(tenants.id, tenantId));
@@ -74,13 +112,22 @@ export async function createFollowups(db: Db, tenantId: string, kind: 'followup_
   const customer = (await customerFacts(db, tenantId, [src.customerId])).get(src.customerId);
   if (!customer) return 0;
   const vars: Record<string, string> = { customerName: customer.name, companyName: tenant.name, ...src.vars };
+  let soldAt: Date | null = src.soldAt ?? null;
   if (src.sourceType === 'order') {
     const o = await orderFacts(db, tenantId, src.sourceId);
     if (o) Object.assign(vars, { orderNumber: o.orderNumber, productName: customer.language === 'en' && o.productNameEn ? o.productNameEn : o.productName });
+    soldAt ??= o?.soldAt ?? null;
   }
+  const phoneWithdrawn = await phoneContactWithdrawn(db, tenantId, customer.id);
+  const occasionKey = `${src.sourceType}:${src.sourceId}`;
   let created = 0;
   for (const c of active) {
-    const s = c.schedule as Extract<CampaignSchedule, { kind: 'followup_purchase' | 'followup_repair' }>;
+    const s = c.schedule as FollowupScheduleOf;
+    const reason = await skipReason(ctx, c, s, src, soldAt, phoneWithdrawn);
+    if (reason) {
+      await db.transaction((tx) => logSkip(tx, tenantId, c.id, customer.id, occasionKey, reason));
+      continue;
+    }
     const script = substitute(s.script[customer.language === 'en' ? 'en' : 'zh-CN'] || s.script['zh-CN'] || s.script.en, vars);
     await db.transaction(async (tx) => {
       const [row] = await tx
@@ -89,11 +136,12 @@ export async function createFollowups(db: Db, tenantId: string, kind: 'followup_
           tenantId,
           campaignId: c.id,
           customerId: customer.id,
-          occasionKey: `${src.sourceType}:${src.sourceId}`,
+          occasionKey,
           sourceType: src.sourceType,
           sourceId: src.sourceId,
           assigneeId: s.assigneeId ?? customer.dedicatedAgentId ?? customer.ownerId ?? null,
-          dueAt: addLocalDays(src.at, s.daysAfter, tenant.timeZone),
+          // N days after the sale itself when known (an order keyed in a day late is still due on time)
+          dueAt: addLocalDays(soldAt ?? src.at, s.daysAfter, tenant.timeZone),
           script,
         })
         .onConflictDoNothing({ target: [callTasks.tenantId, callTasks.campaignId, callTasks.customerId, callTasks.occasionKey] })

@@ -5,7 +5,10 @@ import { createTenant, createTestApp, sessionWithRoles, type Session, type TestA
 import { quietWorkerLog, startWorker, type Worker } from '../../platform/jobs/worker.ts';
 import { count, waitFor } from '../../platform/jobs/testing.ts';
 import { emitEvent } from '../../platform/outbox/outbox.ts';
+import { rows } from '../../platform/db/db.ts';
+import { orders } from '../orders/index.ts';
 import { addCampaign, addCustomer } from './campaigns.testkit.ts';
+import { createFollowups, HISTORICAL_GRACE_DAYS } from './followups.service.ts';
 import { listCustomerCallTasks, reassignCustomer } from './index.ts';
 import type { CallTask } from './campaigns.contract.ts';
 
@@ -125,5 +128,83 @@ describe('customer merge', () => {
     expect(moved).toBe(1);
     expect(await tasksOf(customer)).toBe(before + 1);
     expect(await tasksOf(dup)).toBe(0);
+  });
+});
+
+describe('who gets a follow-up: segment, phone withdrawal, historical orders', () => {
+  // a tenant of its own: its campaigns must not add tasks to the journeys above
+  let tn: TestTenant;
+  let boss: Session;
+  let campaignId: string;
+  const ids: Record<'member' | 'outsider' | 'noPhone' | 'old' | 'recent', string> = { member: '', outsider: '', noPhone: '', old: '', recent: '' };
+  const DAY = 86_400_000;
+  const tasks = (customerId: string) => count(t.database.db, sql`select count(*) as n from call_tasks where tenant_id = ${tn.id} and customer_id = ${customerId}`);
+  const skips = (customerId: string) =>
+    rows<{ reason: string; channel: string; occasion_key: string }>(t.database.db, sql`select reason, channel, occasion_key from campaign_messages where tenant_id = ${tn.id} and customer_id = ${customerId} and status = 'skipped'`);
+  const purchase = (customerId: string, orderId: string, soldAt?: Date) =>
+    createFollowups(t.database.db, tn.id, 'followup_purchase', { sourceType: 'order', sourceId: orderId, customerId, at: new Date(), soldAt, vars: {} });
+  async function order(customerId: string, daysAgo: number): Promise<{ id: string; orderedAt: Date }> {
+    const [row] = await t.database.db
+      .insert(orders)
+      .values({ tenantId: tn.id, customerId, number: `O-F-${randomUUID().slice(0, 8)}`, channel: 'online', subtotalFen: 100, totalFen: 100, orderedAt: new Date(Date.now() - daysAgo * DAY) })
+      .returning({ id: orders.id, orderedAt: orders.orderedAt });
+    return row;
+  }
+
+  beforeAll(async () => {
+    tn = await createTenant(t.database, { timeZone: 'Asia/Shanghai' });
+    boss = await sessionWithRoles(t, ['manager'], tn);
+    for (const k of Object.keys(ids) as (keyof typeof ids)[]) ids[k] = await addCustomer(t.database, tn, { name: k, phone: null });
+    await t.database.db.execute(sql`update customers set tags = array['club'] where tenant_id = ${tn.id} and id <> ${ids.outsider}`);
+    const seg = await boss.request({ method: 'POST', url: '/api/v1/segments', payload: { name: '会员俱乐部', shared: true, filter: { tags: ['club'] } } });
+    expect(seg.statusCode, seg.body).toBe(201);
+    const script = { 'zh-CN': '回访 {{orderNumber}}', en: '' };
+    ({ campaignId } = await addCampaign(t.database, tn, { channel: 'call', segmentId: seg.json().id, schedule: { kind: 'followup_purchase', daysAfter: 3, assigneeId: null, script } }));
+  });
+
+  it("calls only customers in the campaign's segment and shows the others as skipped in the report", async () => {
+    expect(await purchase(ids.member, randomUUID())).toBe(1);
+    const away = randomUUID();
+    expect(await purchase(ids.outsider, away)).toBe(0);
+    expect(await purchase(ids.outsider, away)).toBe(0); // redelivered: still one log row
+    expect(await tasks(ids.member)).toBe(1);
+    expect(await tasks(ids.outsider)).toBe(0);
+    expect(await skips(ids.outsider)).toEqual([{ reason: 'not_in_segment', channel: 'call', occasion_key: `order:${away}` }]);
+    const report = (await boss.request({ method: 'GET', url: `/api/v1/campaigns/${campaignId}/report` })).json();
+    expect(report).toMatchObject({ skippedByReason: { not_in_segment: 1 }, callTasks: { open: 1, done: 0 } });
+    const log = (await boss.request({ method: 'GET', url: `/api/v1/campaigns/${campaignId}/messages` })).json();
+    expect(log.items).toMatchObject([{ customerId: ids.outsider, channel: 'call', status: 'skipped', reason: 'not_in_segment' }]);
+  });
+
+  it('skips a customer who withdrew phone contact (the consent channel of calls), through the customers module', async () => {
+    const res = await boss.request({ method: 'PUT', url: `/api/v1/customers/${ids.noPhone}/consents`, payload: { channel: 'phone', granted: false, source: 'phone_call' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await purchase(ids.noPhone, randomUUID())).toBe(0);
+    expect((await skips(ids.noPhone)).map((s) => s.reason)).toEqual(['phone_consent_withdrawn']);
+    // granted again: called again (no row at all, like `member`, needs no grant: follow-ups are service contact)
+    await boss.request({ method: 'PUT', url: `/api/v1/customers/${ids.noPhone}/consents`, payload: { channel: 'phone', granted: true, source: 'phone_call' } });
+    expect(await purchase(ids.noPhone, randomUUID())).toBe(1);
+  });
+
+  it('ignores historical orders: sale date read from the order, or from the event when it carries one', async () => {
+    const old = await order(ids.old, 3 + HISTORICAL_GRACE_DAYS + 1);
+    expect(await purchase(ids.old, old.id)).toBe(0);
+    expect(await purchase(ids.old, randomUUID(), new Date(Date.now() - 40 * DAY))).toBe(0);
+    expect((await skips(ids.old)).map((s) => s.reason)).toEqual(['historical_order', 'historical_order']);
+    expect(await tasks(ids.old)).toBe(0);
+    // inside the window: due N days after the sale itself, not after the event
+    const recent = await order(ids.recent, 3 + HISTORICAL_GRACE_DAYS - 1);
+    expect(await purchase(ids.recent, recent.id)).toBe(1);
+    const [task] = await listCustomerCallTasks(tn.ctx, ids.recent);
+    expect(new Date(task.dueAt).getTime()).toBe(recent.orderedAt.getTime() + 3 * DAY);
+    expect(await skips(ids.recent)).toEqual([]);
+  });
+
+  it('reads soldAt from the order.created payload through the subscriber', async () => {
+    const orderId = randomUUID();
+    await t.database.db.transaction((tx) => emitEvent(tx, tn.ctx, 'order.created', 'order', orderId, { orderId, customerId: ids.member, soldAt: new Date(Date.now() - 90 * DAY).toISOString() }));
+    await waitFor(async () => (await skips(ids.member)).length === 1, 'historical skip', { timeoutMs: 60_000 });
+    expect(await skips(ids.member)).toEqual([{ reason: 'historical_order', channel: 'call', occasion_key: `order:${orderId}` }]);
+    expect(await tasks(ids.member)).toBe(1);
   });
 });

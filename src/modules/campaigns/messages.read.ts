@@ -1,8 +1,9 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import { rows, type Tx } from '../../platform/db/db.ts';
 import { campaignMessages, campaigns } from './campaigns.schema.ts';
-import type { CampaignMessage, MessageStatus } from './campaigns.contract.ts';
+import { CampaignChannel, type CampaignMessage, type MessageStatus } from './campaigns.contract.ts';
+import type { EngagementWindow } from '../customers/index.ts';
 
 type MessageRow = typeof campaignMessages.$inferSelect;
 
@@ -14,7 +15,7 @@ export function toMessage(m: MessageRow, campaignName: string, customerName: str
     customerId: m.customerId,
     customerName,
     occasionKey: m.occasionKey,
-    channel: m.channel === 'sms' ? 'sms' : 'email',
+    channel: CampaignChannel.options.includes(m.channel as CampaignChannel) ? (m.channel as CampaignChannel) : 'email',
     status: m.status as MessageStatus,
     reason: m.reason,
     toAddress: m.toAddress,
@@ -37,6 +38,13 @@ export async function listCustomerMessages(ctx: Ctx, customerId: string, opts: {
     .orderBy(desc(campaignMessages.createdAt))
     .limit(Math.min(Math.max(opts.limit ?? 50, 1), 500));
   return rs.map((r) => toMessage(r.m, r.name, null));
+}
+
+/** Tier engagement ("campaign_clicks"): one row per message the customer clicked in the window. */
+export function clickedMessages(w: EngagementWindow): SQL {
+  const m = campaignMessages;
+  const only = w.customerIds ? inArray(m.customerId, [...w.customerIds]) : undefined;
+  return sql`select ${m.customerId} as customer_id from ${m} where ${and(eq(m.tenantId, w.tenantId), gte(m.clickedAt, w.since), only) as SQL}`;
 }
 
 /**

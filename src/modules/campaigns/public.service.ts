@@ -2,7 +2,6 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/db.ts';
 import { systemCtx } from '../../platform/tenancy/ctx.ts';
 import { tenants } from '../../platform/tenancy/tenancy.schema.ts';
-import { recordChange } from '../../platform/outbox/outbox.ts';
 import { campaignMessages } from './campaigns.schema.ts';
 import { peekLink, verifyLink, type LinkClaims, type LinkPurpose } from './links.ts';
 import { settingsRow } from './settings.service.ts';
@@ -33,14 +32,10 @@ export async function unsubscribe(db: Db, token: string): Promise<UnsubscribeRes
   const [tenant] = await db.select().from(tenants).where(eq(tenants.id, c.tenantId));
   const customer = (await customerFacts(db, c.tenantId, [c.subject])).get(c.subject);
   if (!customer) return { ok: false, locale: tenant.defaultLocale === 'en' ? 'en' : 'zh-CN', tenantName: tenant.name };
-  const ctx = systemCtx(db, tenant);
+  // audited as the customer's own act, with no role: the signed link is the only authority
+  const ctx = { ...systemCtx(db, tenant), actor: { userId: null, tokenId: null, name: 'customer (unsubscribe link)', roles: [] } };
   const channel = c.extra;
-  await db.transaction(async (tx) => {
-    if (await withdrawConsent(tx, c.tenantId, c.subject, channel, 'unsubscribe_link')) {
-      const actor = { ...ctx, actor: { userId: null, tokenId: null, name: 'customer (unsubscribe link)', roles: [] } };
-      await recordChange(tx, actor, { action: 'withdrawn', entityType: 'customer_consent', entityId: c.subject, before: { channel, granted: true }, after: { channel, granted: false, source: 'unsubscribe_link' } });
-    }
-  });
+  await db.transaction((tx) => withdrawConsent(tx, ctx, c.subject, channel, 'unsubscribe_link'));
   return { ok: true, locale: customer.language === 'en' ? 'en' : 'zh-CN', tenantName: tenant.name };
 }
 

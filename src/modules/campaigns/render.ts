@@ -1,3 +1,4 @@
+import { sanitizeEmailHtml } from '../../platform/mail/index.ts';
 import { templateVariables, type TemplateBodies, type TemplateBody, type TemplateLocale } from './campaigns.contract.ts';
 
 /** Template rendering: {{variable}} substitution, text-to-HTML fallback, SMS length. Pure functions. */
@@ -17,6 +18,12 @@ export function substitute(text: string, vars: Record<string, string>, escape = 
     return escape ? escapeHtml(v) : v;
   });
 }
+
+/**
+ * Template HTML through the mail sanitiser of the inbound viewer, in its sending mode: inline styles, tables,
+ * remote images and links stay; scripts, event handlers and javascript: URLs go. {{variables}} survive it.
+ */
+export const sanitizeTemplateHtml = (html: string) => sanitizeEmailHtml(html, { forSending: true });
 
 /** The customer's language picks the version; a template with only one version uses that one. */
 export function pickLocale(bodies: TemplateBodies, wanted: string): TemplateLocale {
@@ -56,6 +63,8 @@ export interface Rendered {
 export function renderBody(body: TemplateBody, locale: TemplateLocale, vars: Record<string, string>, channel: 'email' | 'sms'): Rendered {
   const text = substitute(body.text, vars);
   if (channel === 'sms') return { locale, subject: '', text, html: null };
-  const html = body.html ? substitute(body.html, vars, true) : textAsHtml(text);
+  // values are escaped into the markup, and the result is sanitised again: a value in an href (a name that
+  // reads "javascript:…") is not markup but still a URL, and templates saved before sanitising existed go out clean
+  const html = body.html ? sanitizeTemplateHtml(substitute(body.html, vars, true)) : textAsHtml(text);
   return { locale, subject: substitute(body.subject, vars), text, html };
 }

@@ -1,10 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { rows, type Db, type Queryable, type Tx } from '../../platform/db/db.ts';
 import { enqueueMany, PermanentJobError, type JobContext } from '../../platform/jobs/index.ts';
 import { composeRaw, sendRaw } from '../../platform/mail/index.ts';
 import { tenants } from '../../platform/tenancy/tenancy.schema.ts';
 import { loadConfig } from '../../config.ts';
-import { getMailSettings } from '../channels/index.ts';
+import { getMailSettings, storeLocalMail, type LocalMailInput } from '../channels/index.ts';
 import { systemCtx } from '../../platform/tenancy/ctx.ts';
 import { campaignMessages, campaigns } from './campaigns.schema.ts';
 import type { MessageChannel, TemplateBodies } from './campaigns.contract.ts';
@@ -14,8 +14,14 @@ import { settingsRow, type SettingsRow } from './settings.service.ts';
 import { localDate } from './occasions.ts';
 import { addPixel, clickUrl, openPixelUrl, signLink, trackLinks, unsubscribeUrl } from './links.ts';
 import { HttpSmsGateway, SmsSendError, type SmsProvider } from './sms.ts';
+import { decryptSecret } from '../../platform/crypto/secrets.ts';
+import { checkTargetHost, PrivateTargetError, urlHost } from '../../platform/net/private-targets.ts';
 
 export const SEND_JOB = 'campaigns.send';
+/** the skip reason of a message whose job ran while its campaign was not active: such messages resume */
+const PAUSED = 'campaign_paused';
+/** an e-mail attempt that started and never recorded an outcome: it may have gone out, so it is not repeated */
+const INTERRUPTED = 'interrupted_unknown';
 type MessageRow = typeof campaignMessages.$inferSelect;
 
 export interface Occasion {
@@ -43,43 +49,84 @@ export async function queueOccasions(tx: Tx, tenantId: string, campaign: { id: s
   return inserted.length;
 }
 
+/**
+ * On resume: messages the pause skipped go back to the queue with a send job each, in the caller's
+ * transaction (the one that makes the campaign active). It is the same occasion row, so the customer still
+ * gets at most one message for it; `round` (the campaign version after the start) keys the jobs apart from
+ * the first ones, and a second resume finds no skipped rows left to queue.
+ */
+export async function requeuePaused(tx: Tx, tenantId: string, campaignId: string, round: number, maxAgeDays: number | null = null): Promise<number> {
+  const back = await tx
+    .update(campaignMessages)
+    .set({ status: 'queued', reason: null })
+    .where(
+      and(
+        eq(campaignMessages.tenantId, tenantId),
+        eq(campaignMessages.campaignId, campaignId),
+        eq(campaignMessages.status, 'skipped'),
+        eq(campaignMessages.reason, PAUSED),
+        // only messages have send jobs ('call' rows log follow-ups that were not created)
+        inArray(campaignMessages.channel, ['email', 'sms']),
+        maxAgeDays === null ? undefined : sql`${campaignMessages.createdAt} > now() - make_interval(days => ${maxAgeDays})`,
+      ),
+    )
+    .returning({ id: campaignMessages.id });
+  await enqueueMany(
+    tx,
+    back.map((r) => ({ tenantId, name: SEND_JOB, payload: { messageId: r.id }, dedupeKey: `campaign-msg:${r.id}:resume:${round}`, maxAttempts: 5 })),
+  );
+  return back.length;
+}
+
 /** Test seam: tests may swap the provider factory (the real adapter still goes over HTTP). */
 export function smsProviderFor(s: SettingsRow): SmsProvider | null {
   if (!s.smsGatewayUrl) return null;
-  return new HttpSmsGateway({ url: s.smsGatewayUrl, auth: s.smsAuth === 'bearer' ? 'bearer' : 'hmac', secret: s.smsSecret });
+  return new HttpSmsGateway({ url: s.smsGatewayUrl, auth: s.smsAuth === 'bearer' ? 'bearer' : 'hmac', secret: s.smsSecret ? decryptSecret(s.smsSecret) : null });
 }
 
-type Decision = { kind: 'done' } | { kind: 'skip'; reason: string } | { kind: 'deliver'; message: MessageRow };
+export type Decision = { kind: 'done' } | { kind: 'skip'; reason: string } | { kind: 'deliver'; message: MessageRow };
 
-/** Messages sent (or being sent) to this customer within the cap window, over all campaigns. */
+/** Messages sent (or being sent, or perhaps sent: interrupted) to this customer within the cap window, over all campaigns. */
 async function recentCount(q: Queryable, tenantId: string, customerId: string, days: number, exceptId: string): Promise<number> {
   const [r] = await rows<{ n: number | string }>(
     q,
     sql`select count(*) as n from campaign_messages
          where tenant_id = ${tenantId} and customer_id = ${customerId} and id <> ${exceptId}
-           and status in ('sent', 'sending') and coalesce(sent_at, created_at) > now() - make_interval(days => ${days})`,
+           and (status in ('sent', 'sending') or (status = 'failed' and reason = ${INTERRUPTED}))
+           and coalesce(sent_at, created_at) > now() - make_interval(days => ${days})`,
   );
   return Number(r.n);
 }
 
 /**
  * Step 1, in one transaction with the message row locked: skip (consent, address, cap, paused) or render
- * and mark 'sending'. A row already 'sending' is a retry after a failure or a crash: its stored content is
- * delivered again, under the same message id (the SMS Idempotency-Key and the e-mail Message-ID).
+ * and mark 'sending'. A row already 'sending' is a retry; its stored content goes again under the same
+ * message id (the SMS Idempotency-Key and the e-mail Message-ID) unless its last attempt was interrupted.
+ *
+ * How a retry tells the two apart: `attempts` counts attempts started and each start clears `reason`, just
+ * before the message goes over the wire; the catch block of a failed attempt writes its reason. So 'sending'
+ * with attempts > 0 and no reason is an attempt whose outcome was never written: the process died while the
+ * relay or gateway had it, or right after it accepted. SMS goes again (the gateway drops the second copy by
+ * its key); e-mail has no such dedupe and a campaign must never mail anyone twice, so it is marked failed
+ * (`interrupted_unknown`) and not sent again.
  */
-async function prepare(db: Db, tenantId: string, messageId: string): Promise<Decision> {
+export async function prepare(db: Db, tenantId: string, messageId: string): Promise<Decision> {
   return db.transaction(async (tx) => {
     const where = and(eq(campaignMessages.tenantId, tenantId), eq(campaignMessages.id, messageId));
     const [m] = await tx.select().from(campaignMessages).where(where).for('update');
     if (!m) throw new PermanentJobError('campaign message not found');
-    if (m.status === 'sending') return { kind: 'deliver', message: m };
+    if (m.status === 'sending') {
+      if (m.channel !== 'email' || m.attempts === 0 || m.reason !== null) return { kind: 'deliver', message: m };
+      await tx.update(campaignMessages).set({ status: 'failed', reason: INTERRUPTED }).where(where);
+      return { kind: 'skip', reason: INTERRUPTED };
+    }
     if (m.status !== 'queued') return { kind: 'done' };
     const skip = async (reason: string): Promise<Decision> => {
       await tx.update(campaignMessages).set({ status: 'skipped', reason }).where(where);
       return { kind: 'skip', reason };
     };
     const [c] = await tx.select().from(campaigns).where(and(eq(campaigns.tenantId, tenantId), eq(campaigns.id, m.campaignId)));
-    if (!c || c.status !== 'active') return skip('campaign_paused');
+    if (!c || c.status !== 'active') return skip(PAUSED);
     const channel = m.channel as MessageChannel;
     const customer = (await customerFacts(tx, tenantId, [m.customerId])).get(m.customerId);
     if (!customer) return skip('no_address');
@@ -91,7 +138,7 @@ async function prepare(db: Db, tenantId: string, messageId: string): Promise<Dec
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`campaign-cap:${tenantId}:${m.customerId}`}))`);
     if ((await recentCount(tx, tenantId, m.customerId, s.capWindowDays, m.id)) >= s.capMessages) return skip('capped');
     const t = c.templateId ? await templateRow(tx, tenantId, c.templateId) : undefined;
-    if (!t) return skip('campaign_paused');
+    if (!t) return skip(PAUSED);
     const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, tenantId));
     const r = await renderFor(tx, tenantId, { channel, bodies: t.bodies as TemplateBodies, customer, vars: m.vars as Record<string, string>, tenantName: tenant.name, today: localDate(new Date(), tenant.timeZone) });
     let html = r.html;
@@ -107,37 +154,83 @@ async function prepare(db: Db, tenantId: string, messageId: string): Promise<Dec
   });
 }
 
-async function deliverEmail(db: Db, tenantId: string, m: MessageRow): Promise<string> {
+/** A message as handed to its transport: the provider's reference, or the composed mail kept for the local outbox. */
+export type Transmitted = { ref: string | null; local?: undefined } | { ref: 'local'; local: LocalMailInput };
+
+const sendingWhere = (tenantId: string, id: string) => and(eq(campaignMessages.tenantId, tenantId), eq(campaignMessages.id, id), eq(campaignMessages.status, 'sending'));
+
+/**
+ * Marks the attempt started (see prepare) right before the wire. False when the row is no longer 'sending'
+ * (another run settled it): then nothing may be sent.
+ */
+async function startAttempt(db: Db, tenantId: string, m: MessageRow): Promise<boolean> {
+  const r = await db.update(campaignMessages).set({ attempts: sql`${campaignMessages.attempts} + 1`, reason: null }).where(sendingWhere(tenantId, m.id)).returning({ id: campaignMessages.id });
+  return r.length > 0;
+}
+
+async function transmitEmail(db: Db, tenantId: string, m: MessageRow): Promise<Transmitted | null> {
   const [tenant] = await db.select().from(tenants).where(eq(tenants.id, tenantId));
   const mail = await getMailSettings(systemCtx(db, tenant));
   const s = await settingsRow(db, tenantId);
   const unsub = unsubscribeUrl(signLink(s.linkSecret, { purpose: 'u', tenantId, subject: m.customerId, extra: 'email' }));
   const domain = mail.fromAddress.split('@')[1] || 'localhost';
+  // stable per message: the outbox, the relay's log and the receiver see the same id for this campaign message
+  const messageId = `campaign.${m.id}@${domain}`;
   const raw = await composeRaw({
     from: { address: mail.fromAddress, name: mail.fromName || undefined },
     to: m.toAddress!,
     subject: m.subject ?? '',
     text: m.body ?? '',
     html: m.html ?? undefined,
-    // stable per message: a re-delivery after a crash carries the same id, so receivers can drop the copy
-    messageId: `campaign.${m.id}@${domain}`,
+    messageId,
     // RFC 8058 one-click unsubscribe, shown as a button by large mail providers
     headers: { 'List-Unsubscribe': `<${unsub}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Auto-Submitted': 'auto-generated' },
   });
   const url = loadConfig().smtpOutUrl;
-  if (!url) return 'local';
-  return sendRaw(url, { from: mail.fromAddress, to: m.toAddress! }, raw);
+  // embedded default: nothing leaves the process; the outbox row is written together with 'sent' (recordSent)
+  if (!url) return { ref: 'local', local: { kind: 'campaign', fromAddress: mail.fromAddress, to: m.toAddress!, subject: m.subject ?? '', messageId, raw } };
+  if (!(await startAttempt(db, tenantId, m))) return null;
+  return { ref: await sendRaw(url, { from: mail.fromAddress, to: m.toAddress! }, raw) };
 }
 
-async function deliverSms(db: Db, tenantId: string, m: MessageRow): Promise<string | null> {
+async function transmitSms(db: Db, tenantId: string, m: MessageRow): Promise<Transmitted | null> {
   const s = await settingsRow(db, tenantId);
   const provider = smsProviderFor(s);
   if (!provider) throw new SmsSendError('sms_gateway_not_configured', true);
+  // checked on save too; again here because a name can resolve elsewhere by now, or the rule was tightened since
+  await checkTargetHost(urlHost(s.smsGatewayUrl!), { allowPrivate: loadConfig().allowPrivateTargets }).catch((e: unknown) => {
+    throw e instanceof PrivateTargetError ? new SmsSendError(`sms_gateway_private_target: ${e.host} → ${e.address}`, true) : e;
+  });
   const c = await db.select({ templateId: campaigns.templateId }).from(campaigns).where(and(eq(campaigns.tenantId, tenantId), eq(campaigns.id, m.campaignId)));
   const t = c[0]?.templateId ? await templateRow(db, tenantId, c[0].templateId) : undefined;
   // The signature is prepended to the stored text (that is what the customer sees); gateways also want it apart.
   const text = s.smsSignature && m.body?.startsWith(s.smsSignature) ? m.body.slice(s.smsSignature.length) : (m.body ?? '');
-  return (await provider.send({ to: m.toAddress!, text, signature: s.smsSignature, templateId: t?.smsTemplateId, idempotencyKey: m.id })).providerRef;
+  if (!(await startAttempt(db, tenantId, m))) return null;
+  return { ref: (await provider.send({ to: m.toAddress!, text, signature: s.smsSignature, templateId: t?.smsTemplateId, idempotencyKey: m.id })).providerRef };
+}
+
+/**
+ * Step 2: hands a prepared message to its transport (SMTP relay, SMS gateway) without recording the outcome;
+ * null when another run settled the message meanwhile. Kept apart from recordSent so that a test can stand
+ * for a process that died in between.
+ */
+export async function transmit(db: Db, tenantId: string, m: MessageRow): Promise<Transmitted | null> {
+  return m.channel === 'sms' ? transmitSms(db, tenantId, m) : transmitEmail(db, tenantId, m);
+}
+
+/**
+ * Step 3: the outcome. A local e-mail becomes its outbox row in the same transaction, and counts its attempt
+ * there (nothing left the process before, so there was nothing to guard). 'sent' also replaces an
+ * `interrupted_unknown` set meanwhile by a retry that took this run for dead: it did go out.
+ */
+export async function recordSent(db: Db, tenantId: string, m: MessageRow, t: Transmitted): Promise<void> {
+  const unsettled = or(eq(campaignMessages.status, 'sending'), and(eq(campaignMessages.status, 'failed'), eq(campaignMessages.reason, INTERRUPTED)));
+  const where = and(eq(campaignMessages.tenantId, tenantId), eq(campaignMessages.id, m.id), unsettled);
+  await db.transaction(async (tx) => {
+    const attempt = t.local ? { attempts: sql`${campaignMessages.attempts} + 1` } : {};
+    const done = await tx.update(campaignMessages).set({ status: 'sent', sentAt: new Date(), providerRef: t.ref, reason: null, ...attempt }).where(where).returning({ id: campaignMessages.id });
+    if (done.length && t.local) await storeLocalMail(tx, tenantId, t.local);
+  });
 }
 
 /** The send job: prepare, deliver outside any transaction, record the result; failures retry with backoff. */
@@ -145,15 +238,14 @@ export async function sendMessageJob(job: JobContext<{ messageId: string }>): Pr
   const d = await prepare(job.db, job.tenantId, job.payload.messageId);
   if (d.kind !== 'deliver') return;
   const m = d.message;
-  const where = and(eq(campaignMessages.tenantId, job.tenantId), eq(campaignMessages.id, m.id), eq(campaignMessages.status, 'sending'));
-  await job.db.update(campaignMessages).set({ attempts: sql`${campaignMessages.attempts} + 1` }).where(where);
   try {
-    const ref = m.channel === 'sms' ? await deliverSms(job.db, job.tenantId, m) : await deliverEmail(job.db, job.tenantId, m);
-    await job.db.update(campaignMessages).set({ status: 'sent', sentAt: new Date(), providerRef: ref, reason: null }).where(where);
+    const t = await transmit(job.db, job.tenantId, m);
+    if (t) await recordSent(job.db, job.tenantId, m, t);
   } catch (e) {
-    const reason = (e as Error).message.slice(0, 1000);
+    // a reason is always written: an attempt without one reads as interrupted (see prepare)
+    const reason = (e as Error).message.slice(0, 1000) || 'delivery_error';
     const last = job.attempt >= job.maxAttempts || (e instanceof SmsSendError && e.permanent);
-    await job.db.update(campaignMessages).set({ status: last ? 'failed' : 'sending', reason }).where(where);
+    await job.db.update(campaignMessages).set({ status: last ? 'failed' : 'sending', reason }).where(sendingWhere(job.tenantId, m.id));
     if (last) throw new PermanentJobError(reason);
     throw e;
   }

@@ -7,6 +7,20 @@ import { upsertSchedule } from '../../platform/jobs/index.ts';
 import { campaignSettings } from './campaigns.schema.ts';
 import type { CampaignSettings, UpdateCampaignSettings } from './campaigns.contract.ts';
 import { dailyCron } from './occasions.ts';
+import { encryptSecret } from '../../platform/crypto/secrets.ts';
+import { checkTargetHost, PrivateTargetError, urlHost } from '../../platform/net/private-targets.ts';
+import { fieldError } from '../../platform/http/errors.ts';
+import { loadConfig } from '../../config.ts';
+
+/** The SMS gateway is an outbound HTTP target chosen by a tenant admin: the same private-network rule as webhooks. */
+export async function checkGatewayUrl(url: string): Promise<void> {
+  try {
+    await checkTargetHost(urlHost(url), { allowPrivate: loadConfig().allowPrivateTargets });
+  } catch (e) {
+    if (e instanceof PrivateTargetError) throw fieldError('smsGatewayUrl', 'private_target', 422, { host: e.host, address: e.address });
+    throw e;
+  }
+}
 
 export type SettingsRow = typeof campaignSettings.$inferSelect;
 export const DAILY_JOB = 'campaigns.daily';
@@ -48,6 +62,9 @@ export async function updateCampaignSettings(ctx: Ctx, input: UpdateCampaignSett
     const [locked] = await tx.select().from(campaignSettings).where(eq(campaignSettings.tenantId, ctx.tenantId)).for('update');
     const current = checkVersion(locked, input.version, 'campaign_settings');
     const { version: _v, ...fields } = input;
+    if (fields.smsGatewayUrl) await checkGatewayUrl(fields.smsGatewayUrl);
+    // stored encrypted (platform/crypto), like IMAP passwords and webhook secrets
+    if (fields.smsSecret) fields.smsSecret = encryptSecret(fields.smsSecret);
     const [row] = await tx
       .update(campaignSettings)
       .set({ ...fields, version: sql`${campaignSettings.version} + 1`, updatedAt: new Date() })

@@ -6,11 +6,15 @@ import { signWebhook } from '../../platform/webhooks/signature.ts';
  *
  *   POST <gateway URL>
  *   Content-Type: application/json
- *   Idempotency-Key: <campaign message id>     (the same on a retry: the gateway should send once per key)
+ *   Idempotency-Key: <campaign message id>     (a UUID; the same on every retry of that message)
  *   Authorization: Bearer <secret>             (auth = bearer), or
  *   X-Timestamp: <unix seconds>                (auth = hmac)
  *   X-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
  *   {"to": "+8613800138000", "text": "…", "signature": "【演示电器】", "templateId": "SMS_123"}   (templateId optional)
+ *
+ * The gateway must send at most one SMS per Idempotency-Key and answer a repeated key like the first time.
+ * The platform relies on it: when it stopped after handing a message over but before recording the answer
+ * (a crash, a timeout after the gateway accepted), it sends the same request again with the same key.
  *
  * Any 2xx is accepted; a JSON body with "id" (or "messageId") is kept as the provider reference. 5xx, 429
  * and network errors are retried; other 4xx fail at once (the request itself is wrong).

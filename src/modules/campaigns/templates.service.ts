@@ -6,7 +6,7 @@ import { recordChange } from '../../platform/outbox/outbox.ts';
 import { AppError, notFound, type FieldError } from '../../platform/http/errors.ts';
 import { campaignTemplates } from './campaigns.schema.ts';
 import { templateVariables, type CampaignTemplate, type CreateTemplate, type RenderedMessage, type RenderTemplate, type TemplateBodies, type UpdateTemplate } from './campaigns.contract.ts';
-import { pickLocale, renderBody, smsParts, unknownVariables, type Rendered } from './render.ts';
+import { pickLocale, renderBody, sanitizeTemplateHtml, smsParts, unknownVariables, type Rendered } from './render.ts';
 import { customerFacts, tierName, type CustomerFacts } from './customer-data.ts';
 import { settingsRow } from './settings.service.ts';
 import { signLink, unsubscribeUrl } from './links.ts';
@@ -42,6 +42,18 @@ function checkTemplate(t: Pick<CreateTemplate, 'channel' | 'bodies'>): void {
   if (errors.length) throw new AppError(422, 'validation_failed', {}, { fieldErrors: errors });
 }
 
+/** HTML versions as they will be stored: sanitised (what is stripped is gone on save, visible to the author). */
+function cleanBodies(bodies: TemplateBodies): TemplateBodies {
+  const out: TemplateBodies = {};
+  for (const l of ['zh-CN', 'en'] as const) {
+    const b = bodies[l];
+    if (!b) continue;
+    const html = b.html ? sanitizeTemplateHtml(b.html).trim() : '';
+    out[l] = { ...b, html: html || null };
+  }
+  return out;
+}
+
 export async function listTemplates(ctx: Ctx): Promise<CampaignTemplate[]> {
   const rs = await ctx.db.select().from(campaignTemplates).where(eq(campaignTemplates.tenantId, ctx.tenantId)).orderBy(asc(campaignTemplates.name));
   return rs.map(toTemplate);
@@ -59,9 +71,10 @@ export async function getTemplate(ctx: Ctx, id: string): Promise<CampaignTemplat
 }
 
 export async function createTemplate(ctx: Ctx, input: CreateTemplate): Promise<CampaignTemplate> {
-  checkTemplate(input);
+  const bodies = cleanBodies(input.bodies);
+  checkTemplate({ channel: input.channel, bodies });
   return ctx.tx(async (tx) => {
-    const [row] = await tx.insert(campaignTemplates).values({ tenantId: ctx.tenantId, ...input }).returning();
+    const [row] = await tx.insert(campaignTemplates).values({ tenantId: ctx.tenantId, ...input, bodies }).returning();
     const t = toTemplate(row);
     await recordChange(tx, ctx, { action: 'created', entityType: 'campaign_template', entityId: row.id, after: t });
     return t;
@@ -72,7 +85,8 @@ export async function updateTemplate(ctx: Ctx, id: string, input: UpdateTemplate
   return ctx.tx(async (tx) => {
     const [locked] = await tx.select().from(campaignTemplates).where(and(eq(campaignTemplates.tenantId, ctx.tenantId), eq(campaignTemplates.id, id))).for('update');
     const current = checkVersion(locked, input.version, 'campaign_template');
-    const { version: _v, ...fields } = input;
+    const { version: _v, ...rest } = input;
+    const fields = rest.bodies ? { ...rest, bodies: cleanBodies(rest.bodies) } : rest;
     checkTemplate({ channel: fields.channel ?? toTemplate(current).channel, bodies: fields.bodies ?? (current.bodies as TemplateBodies) });
     const [row] = await tx
       .update(campaignTemplates)

@@ -65,7 +65,7 @@ export const UpdateMailSettings = z.strictObject({
 export type UpdateMailSettings = z.infer<typeof UpdateMailSettings>;
 
 export const OutboxStatus = z.enum(['queued', 'sent', 'failed']);
-export const OutboxKind = z.enum(['auto_reply', 'reply']);
+export const OutboxKind = z.enum(['auto_reply', 'reply', 'campaign']);
 
 export const OutboxMail = z.object({
   id: z.string().uuid(),

@@ -15,7 +15,7 @@ export const mailSettings = pgTable('mail_settings', {
   imapPort: integer('imap_port').notNull().default(993),
   imapTls: boolean('imap_tls').notNull().default(true),
   imapUser: text('imap_user'),
-  /** stored as given; see the report: encrypt at rest with a server key once platform has one */
+  /** encrypted with the server's secrets key (platform/crypto: `v1:…`); older plain values are encrypted at start-up */
   imapPassword: text('imap_password'),
   imapFolder: text('imap_folder').notNull().default('INBOX'),
   imapIntervalMinutes: integer('imap_interval_minutes').notNull().default(5),
@@ -119,7 +119,7 @@ export const mailOutbox = pgTable(
   {
     tenantId: uuid('tenant_id').notNull(),
     id: uuid('id').notNull().defaultRandom(),
-    /** auto_reply | reply */
+    /** auto_reply | reply | campaign (stored here only while delivery is local) */
     kind: text('kind').notNull(),
     ticketId: uuid('ticket_id'),
     ticketMessageId: uuid('ticket_message_id'),

@@ -44,7 +44,7 @@ export function emailRoutes(app: App) {
   );
   app.get(
     '/api/v1/mail/outbox',
-    { config: { access: 'tickets.read' }, schema: { tags, summary: 'Outgoing mail (auto-replies, agent replies), newest first', querystring: OutboxListQuery, response: { 200: page(OutboxMail) } } },
+    { config: { access: 'tickets.read' }, schema: { tags, summary: 'Outgoing mail (auto-replies, agent replies, campaign mail delivered locally), newest first', querystring: OutboxListQuery, response: { 200: page(OutboxMail) } } },
     (req) => listOutbox(req.ctx, req.query),
   );
   app.get('/api/v1/mail/outbox/:id', { config: { access: 'tickets.read' }, schema: { tags, summary: 'One outgoing mail with its raw source', params: IdParam, response: { 200: OutboxMailDetail } } }, (req) =>

@@ -5,7 +5,9 @@ export { processInboundEmail, AUTO_REPLIES_PER_SENDER_PER_DAY } from './email.pr
 export { startMailListener } from './mail-listener.ts';
 export { ensureDefaultMailSettings, getMailSettings, updateMailSettings, defaultAddress, tenantForRecipient } from './mail-settings.service.ts';
 export { attachmentsOfTicket } from './email.attachments.ts';
-export { listOutbox, getOutboxMail } from './outbox-mail.service.ts';
+export { listOutbox, getOutboxMail, storeLocalMail, type LocalMailInput } from './outbox-mail.service.ts';
 export { listInbound } from './email.inbound.ts';
 export { pollImap } from './mail-imap.ts';
+export { encryptPlainImapPasswords } from './mail-settings.service.ts';
+export { encryptPlainInboundSecrets } from './intake.service.ts';
 export { emailRoutes } from './email.routes.ts';

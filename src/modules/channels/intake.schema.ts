@@ -10,7 +10,7 @@ export const inboundChannels = pgTable(
     key: text('key').notNull(),
     kind: text('kind').notNull(),
     name: text('name').notNull(),
-    /** HMAC-SHA256 key shared with the gateway; shown once */
+    /** HMAC-SHA256 key shared with the gateway; shown once, stored encrypted (platform/crypto) */
     secret: text('secret').notNull(),
     active: boolean('active').notNull().default(true),
     version: integer('version').notNull().default(1),

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../platform/db/db.ts';
+import { and, desc, eq, gt, inArray, notLike, sql } from 'drizzle-orm';
+import type { Db, Queryable } from '../../platform/db/db.ts';
+import { decryptSecret, encryptSecret, SECRET_PREFIX, SecretDecryptError } from '../../platform/crypto/secrets.ts';
 import { systemCtx, type Ctx } from '../../platform/tenancy/ctx.ts';
 import { findTenantBySlug } from '../../platform/tenancy/tenancy.service.ts';
 import { tenants } from '../../platform/tenancy/tenancy.schema.ts';
@@ -46,7 +47,7 @@ export async function createInboundChannel(ctx: Ctx, input: { key: string; kind:
   const slug = await tenantSlug(ctx);
   const secret = randomBytes(32).toString('base64url');
   return ctx.tx(async (tx) => {
-    const [row] = await tx.insert(inboundChannels).values({ tenantId: ctx.tenantId, ...input, secret }).onConflictDoNothing().returning();
+    const [row] = await tx.insert(inboundChannels).values({ tenantId: ctx.tenantId, ...input, secret: encryptSecret(secret) }).onConflictDoNothing().returning();
     if (!row) throw fieldError('key', 'inbound_key_taken', 409);
     const channel = toChannel(row, slug);
     await recordChange(tx, ctx, { action: 'created', entityType: 'inbound_channel', entityId: row.id, after: channel });
@@ -108,7 +109,15 @@ export async function receiveInbound(db: Db, slug: string, key: string, raw: Buf
   const [channel] = await db.select().from(inboundChannels).where(and(eq(inboundChannels.tenantId, tenant.id), eq(inboundChannels.key, key), eq(inboundChannels.active, true)));
   if (!channel) throw notFound();
   const ctx: Ctx = { ...systemCtx(db, tenant), actor: { userId: null, tokenId: null, name: `inbound: ${channel.name}`, roles: [] }, ip: headers.ip, requestId: headers.requestId };
-  if (!signatureOk(channel.secret, headers.timestamp, raw, headers.signature)) {
+  let secret: string;
+  try {
+    secret = decryptSecret(channel.secret);
+  } catch (e) {
+    // the server's key is wrong, not the gateway's request: say so instead of calling every signature bad
+    if (e instanceof SecretDecryptError) throw new AppError(503, 'secret_unreadable');
+    throw e;
+  }
+  if (!signatureOk(secret, headers.timestamp, raw, headers.signature)) {
     await ctx.tx((tx) => writeAudit(tx, ctx, { action: 'rejected_bad_signature', entityType: 'inbound_channel', entityId: channel.id, after: { ip: headers.ip, bytes: raw.length } }));
     throw new AppError(401, 'bad_signature');
   }
@@ -168,4 +177,19 @@ export async function submitWebForm(db: Db, slug: string, input: z.infer<typeof 
     });
     return { ticketNumber: row.number };
   });
+}
+
+/** Start-up step: gateway secrets stored in plain text before encryption existed are encrypted in place (all tenants). */
+export async function encryptPlainInboundSecrets(db: Queryable): Promise<number> {
+  const plain = await db
+    .select({ tenantId: inboundChannels.tenantId, id: inboundChannels.id, secret: inboundChannels.secret })
+    .from(inboundChannels)
+    .where(notLike(inboundChannels.secret, `${SECRET_PREFIX}%`));
+  for (const r of plain) {
+    await db
+      .update(inboundChannels)
+      .set({ secret: encryptSecret(r.secret) })
+      .where(and(eq(inboundChannels.tenantId, r.tenantId), eq(inboundChannels.id, r.id), eq(inboundChannels.secret, r.secret)));
+  }
+  return plain.length;
 }

@@ -1,6 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { ImapFlow } from 'imapflow';
 import type { Db } from '../../platform/db/db.ts';
+import { decryptSecret } from '../../platform/crypto/secrets.ts';
+import { resolveTarget } from '../../platform/net/private-targets.ts';
+import { loadConfig } from '../../config.ts';
 import { mailSettings } from './channels.schema.ts';
 import { ingestForTenants } from './email.receive.ts';
 
@@ -16,11 +19,14 @@ const MAX_PER_POLL = 200;
 export async function pollImap(db: Db, tenantId: string): Promise<number> {
   const [s] = await db.select().from(mailSettings).where(eq(mailSettings.tenantId, tenantId));
   if (!s?.imapEnabled || !s.imapHost || !s.imapUser) return 0;
+  // checked again here, after DNS: the saved name may point into our own network by now (DNS rebinding)
+  const address = await resolveTarget(s.imapHost, { allowPrivate: loadConfig().allowPrivateTargets });
   const client = new ImapFlow({
-    host: s.imapHost,
+    host: address,
+    ...(address !== s.imapHost ? { servername: s.imapHost } : {}),
     port: s.imapPort,
     secure: s.imapTls,
-    auth: { user: s.imapUser, pass: s.imapPassword ?? '' },
+    auth: { user: s.imapUser, pass: s.imapPassword ? decryptSecret(s.imapPassword) : '' },
     logger: false,
   });
   await client.connect();

@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, notLike, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
 import { checkVersion } from '../../platform/db/concurrency.ts';
@@ -8,6 +8,8 @@ import { deleteSchedule, upsertSchedule } from '../../platform/jobs/index.ts';
 import { tenants } from '../../platform/tenancy/tenancy.schema.ts';
 import { loadConfig } from '../../config.ts';
 import { t as translate } from '../../platform/i18n/i18n.ts';
+import { encryptSecret, SECRET_PREFIX } from '../../platform/crypto/secrets.ts';
+import { checkTargetHost, PrivateTargetError } from '../../platform/net/private-targets.ts';
 import { normaliseEmail } from '../customers/index.ts';
 import { mailAddresses, mailSettings } from './channels.schema.ts';
 import { autoReplyPlaceholders, type MailSettings, type UpdateMailSettings } from './channels.contract.ts';
@@ -115,9 +117,21 @@ function checkTemplate(path: string, text: string | null | undefined): void {
   }
 }
 
+/** The mailbox server is chosen by the tenant admin: not an address in the platform's own network. */
+async function checkImapHost(host: string | null | undefined): Promise<void> {
+  if (!host) return;
+  try {
+    await checkTargetHost(host, { allowPrivate: loadConfig().allowPrivateTargets });
+  } catch (e) {
+    if (e instanceof PrivateTargetError) throw fieldError('imap.host', 'private_target', 422, { host: e.host, address: e.address });
+    throw e;
+  }
+}
+
 export async function updateMailSettings(ctx: Ctx, input: UpdateMailSettings): Promise<MailSettings> {
   checkTemplate('autoReplySubject', input.autoReplySubject);
   checkTemplate('autoReplyBody', input.autoReplyBody);
+  await checkImapHost(input.imap?.host);
   return ctx.tx(async (tx) => {
     await insertDefaults(tx, ctx.tenantId);
     const [current] = await tx.select().from(mailSettings).where(eq(mailSettings.tenantId, ctx.tenantId)).for('update');
@@ -136,7 +150,7 @@ export async function updateMailSettings(ctx: Ctx, input: UpdateMailSettings): P
       ...(im.port !== undefined ? { imapPort: im.port } : {}),
       ...(im.tls !== undefined ? { imapTls: im.tls } : {}),
       ...(im.user !== undefined ? { imapUser: im.user } : {}),
-      ...(im.password !== undefined ? { imapPassword: im.password } : {}),
+      ...(im.password !== undefined ? { imapPassword: im.password ? encryptSecret(im.password) : im.password } : {}),
       ...(im.folder !== undefined ? { imapFolder: im.folder, imapCursor: null } : {}),
       ...(im.intervalMinutes !== undefined ? { imapIntervalMinutes: im.intervalMinutes } : {}),
     };
@@ -191,4 +205,20 @@ export async function tenantForRecipient(db: Queryable, address: string, mailDom
 export async function ownAddresses(q: Queryable, tenantId: string, slug: string): Promise<Set<string>> {
   const s = await mailSettingsRow(q, tenantId);
   return new Set([...(await addressesOf(q, tenantId)), defaultAddress(slug), s.fromAddress.toLowerCase()]);
+}
+
+/** Start-up step: IMAP passwords saved in plain text before encryption existed are encrypted in place (all tenants). */
+export async function encryptPlainImapPasswords(db: Queryable): Promise<number> {
+  const plain = await db
+    .select({ tenantId: mailSettings.tenantId, pw: mailSettings.imapPassword })
+    .from(mailSettings)
+    .where(and(sql`${mailSettings.imapPassword} is not null and ${mailSettings.imapPassword} <> ''`, notLike(mailSettings.imapPassword, `${SECRET_PREFIX}%`)));
+  for (const r of plain) {
+    if (!r.pw) continue;
+    await db
+      .update(mailSettings)
+      .set({ imapPassword: encryptSecret(r.pw) })
+      .where(and(eq(mailSettings.tenantId, r.tenantId), eq(mailSettings.imapPassword, r.pw)));
+  }
+  return plain.length;
 }

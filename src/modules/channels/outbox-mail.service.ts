@@ -59,6 +59,30 @@ export async function queueMail(tx: Tx, tenantId: string, m: QueueMailInput): Pr
   return row.id;
 }
 
+export interface LocalMailInput {
+  /** what sent it: campaign mail (the campaigns module composes and sends its own) */
+  kind: 'campaign';
+  fromAddress: string;
+  to: string;
+  subject: string;
+  /** without angle brackets, as in the raw source */
+  messageId: string;
+  raw: Buffer;
+}
+
+/**
+ * Mail composed and delivered by another module while no SMTP_OUT_URL is set (the embedded default): the
+ * outbox row is the delivery, stored sent with transport 'local' in the caller's transaction, so the caller's
+ * own "sent" mark commits with it or not at all. The outbox page then shows it like ticket mail.
+ */
+export async function storeLocalMail(tx: Tx, tenantId: string, m: LocalMailInput): Promise<string> {
+  const [row] = await tx
+    .insert(mailOutbox)
+    .values({ tenantId, kind: m.kind, fromAddress: m.fromAddress, toAddress: m.to.toLowerCase(), subject: m.subject, messageId: m.messageId, raw: m.raw.toString('utf8'), status: 'sent', transport: 'local', attempts: 1, sentAt: new Date() })
+    .returning({ id: mailOutbox.id });
+  return row.id;
+}
+
 /**
  * The send job. With SMTP_OUT_URL the stored raw source goes to that server; without it (embedded default)
  * the outbox row itself is the delivery and is marked sent with transport 'local'. Failures are recorded on

@@ -7,6 +7,7 @@ import { users } from '../../platform/auth/auth.schema.ts';
 import { customerAddresses, customerConsents, customerNotes } from './customers.schema.ts';
 import { normalisePhone } from './phone.ts';
 import { touchCustomer } from './customers.write.ts';
+import { changeConsent } from './customers.consent.ts';
 import type { Address, AddressInput, Consent, ConsentInput, Note } from './customers.contract.ts';
 
 type AddressRow = typeof customerAddresses.$inferSelect;
@@ -116,21 +117,7 @@ export async function removeAddress(ctx: Ctx, customerId: string, addressId: str
  */
 export async function setConsent(ctx: Ctx, customerId: string, input: ConsentInput): Promise<Consent[]> {
   return ctx.tx(async (tx) => {
-    await touchCustomer(tx, ctx, customerId);
-    const key = and(eq(customerConsents.tenantId, ctx.tenantId), eq(customerConsents.customerId, customerId), eq(customerConsents.channel, input.channel));
-    const [before] = await tx.select().from(customerConsents).where(key);
-    const changedAt = new Date();
-    await tx
-      .insert(customerConsents)
-      .values({ tenantId: ctx.tenantId, customerId, channel: input.channel, granted: input.granted, source: input.source, changedAt })
-      .onConflictDoUpdate({ target: [customerConsents.tenantId, customerConsents.customerId, customerConsents.channel], set: { granted: input.granted, source: input.source, changedAt } });
-    await recordChange(tx, ctx, {
-      action: 'consent_changed',
-      entityType: 'customer',
-      entityId: customerId,
-      before: before ? { channel: before.channel, granted: before.granted, source: before.source } : null,
-      after: { channel: input.channel, granted: input.granted, source: input.source, changedAt },
-    });
+    await changeConsent(tx, ctx, customerId, input);
     return consentsOf(tx, ctx.tenantId, customerId);
   });
 }

@@ -4,11 +4,11 @@ import type { Queryable } from '../../platform/db/db.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { searchQuery } from '../../platform/search/search.ts';
 import { customerAddresses, customerIdentities, customers } from './customers.schema.ts';
-import { customerColumns, identitiesOf, identityIn, withIdentities, type CustomerRow } from './customers.service.ts';
+import { customerColumns, customerIdsWithSerial, identitiesOf, identityIn, withIdentities, type CustomerRow } from './customers.service.ts';
 import type { CustomerListFilter, CustomerListItem, CustomerListQuery } from './customers.contract.ts';
 
-/** The WHERE of the list and of its export; null when the search text can match nothing. */
-function conditions(ctx: Ctx, f: CustomerListFilter): SQL[] | null {
+/** The WHERE of the list and of its export; `q` matches a name, an identity or a serial number bought. */
+function conditions(ctx: Ctx, f: CustomerListFilter): SQL[] {
   const conds: SQL[] = [eq(customers.tenantId, ctx.tenantId)];
   if (!f.includeMerged) conds.push(isNull(customers.mergedIntoId));
   if (f.kind) conds.push(eq(customers.kind, f.kind));
@@ -32,7 +32,7 @@ function conditions(ctx: Ctx, f: CustomerListFilter): SQL[] | null {
         sql`${customers.id} in (select ${customerIdentities.customerId} from ${customerIdentities} where ${customerIdentities.tenantId} = ${ctx.tenantId} and ${identityIn(ids)})`,
       );
     }
-    if (alternatives.length === 0) return null;
+    alternatives.push(sql`${customers.id} in (${customerIdsWithSerial(ctx.tenantId, f.q)})`);
     conds.push(sql`(${sql.join(alternatives, sql` or `)})`);
   }
   return conds;
@@ -71,7 +71,6 @@ async function pageRows(ctx: Ctx, conds: SQL[], after: (string | number)[] | und
 
 export async function listCustomers(ctx: Ctx, q: CustomerListQuery): Promise<{ items: CustomerListItem[]; nextCursor: string | null }> {
   const conds = conditions(ctx, q);
-  if (!conds) return { items: [], nextCursor: null };
   const rs = await pageRows(ctx, conds, decodeCursor(q.cursor, ['string', 'string']), q.limit + 1);
   const p = toPage(rs, q.limit, (r) => [r.name, r.id]);
   return { items: await decorate(ctx.db, ctx.tenantId, p.items), nextCursor: p.nextCursor };
@@ -80,7 +79,6 @@ export async function listCustomers(ctx: Ctx, q: CustomerListQuery): Promise<{ i
 /** The filtered list page by page for an export: memory stays flat however many customers match. */
 export async function* customerExportPages(ctx: Ctx, f: CustomerListFilter, pageSize = 1000): AsyncGenerator<CustomerListItem[]> {
   const conds = conditions(ctx, f);
-  if (!conds) return;
   let after: (string | number)[] | undefined;
   for (;;) {
     const rs = await pageRows(ctx, conds, after, pageSize);

@@ -6,10 +6,14 @@ import { CreateCustomer } from './customers.contract.ts';
 
 /**
  * Demo customers with full profiles (identities, addresses, consents, notes, a company with a contact), owned
- * by the demo sales rep. Seeded before the demo orders, which are spread over the first customers.
+ * by the demo sales rep. Seeded before the demo orders, which are spread over the first customers. The last
+ * three are the big spenders: the orders seed (orders.seed.ts, `vipPurchases`, matched by these phone numbers)
+ * gives them a year of purchases that the RFM recompute at the end of seeding turns into one senior VIP and
+ * two VIPs; the senior VIP has the demo agent as dedicated agent.
  */
 export async function seedDemoCustomers(ctx: Ctx): Promise<void> {
   const [sales] = await ctx.db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, ctx.tenantId), like(users.email, 'sales@%')));
+  const [agent] = await ctx.db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, ctx.tenantId), like(users.email, 'agent@%')));
   const zh = ctx.locale === 'zh-CN';
   const ownerId = sales?.id ?? null;
   const people = [
@@ -44,6 +48,38 @@ export async function seedDemoCustomers(ctx: Ctx): Promise<void> {
       externalIds: ['wechat_union:oUnion_demo_chenjing'],
       language: 'zh-CN',
       addresses: [{ province: '广东省', city: '深圳市', district: '南山区', street: '科技园南区 8 栋', isDefault: true }],
+      consents: [{ channel: 'wechat', granted: true, source: 'mini_program' }],
+    },
+    {
+      name: zh ? '张建国' : 'Zhang Jianguo',
+      gender: 'male',
+      birthday: '1971-04-09',
+      phones: ['13501350005'],
+      emails: ['zhang.jianguo@example.cn'],
+      tags: [zh ? '别墅装修' : 'villa renovation', zh ? '全屋家电' : 'whole-home appliances'],
+      preferences: { contactTime: zh ? '上午' : 'mornings', channel: 'phone' },
+      addresses: [{ label: zh ? '别墅' : 'Villa', province: '上海市', city: '上海市', district: '青浦区', street: '徐泾镇明珠路 1288 弄 16 号', postalCode: '201702', isDefault: true }],
+      consents: [{ channel: 'sms', granted: true, source: 'form' }, { channel: 'phone', granted: true, source: 'form' }],
+      dedicatedAgentId: agent?.id ?? null,
+      note: zh ? '别墅全屋家电分批购买；安装前请提前一天电话确认。' : 'Equipping a villa in stages; call a day ahead of every installation.',
+    },
+    {
+      name: zh ? '刘芳' : 'Liu Fang',
+      gender: 'female',
+      birthday: '1988-09-21',
+      phones: ['13601360006'],
+      emails: ['liufang88@example.cn'],
+      tags: [zh ? '网店' : 'online'],
+      addresses: [{ province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 90 号 2 幢 1101', isDefault: true }],
+      consents: [{ channel: 'sms', granted: true, source: 'shop_checkout' }],
+    },
+    {
+      name: zh ? '周文涛' : 'Zhou Wentao',
+      gender: 'male',
+      birthday: '1983-01-15',
+      phones: ['13301330007'],
+      tags: [zh ? '餐饮店主' : 'restaurant owner'],
+      addresses: [{ label: zh ? '店铺' : 'Shop', province: '江苏省', city: '苏州市', district: '姑苏区', street: '观前街 168 号', isDefault: true }],
       consents: [{ channel: 'wechat', granted: true, source: 'mini_program' }],
     },
   ];

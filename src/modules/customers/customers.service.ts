@@ -150,6 +150,18 @@ export async function getCustomers(q: Queryable, tenantId: string, ids: string[]
 export const nameSearchVector = (name: string) => searchVector(name, 'A');
 
 /**
+ * Sub-query of the customers who bought a unit with this serial number (any of their orders, cancelled or
+ * refunded ones too: an agent reading the number off an appliance wants every owner it had). Exact match,
+ * served by order_items_serials_idx. The orders module imports this one, so its tables are named here
+ * rather than imported back (the modules would load each other).
+ */
+export function customerIdsWithSerial(tenantId: string, serial: string): SQL {
+  return sql`select o.customer_id from orders o
+              where o.tenant_id = ${tenantId}
+                and o.id in (select i.order_id from order_items i where i.tenant_id = ${tenantId} and i.serial_numbers @> array[${serial}]::text[])`;
+}
+
+/**
  * The customer these contact details belong to: the one that already has any of the identities (the
  * e-mail, the normalised phone, the external id), with the new identities attached; otherwise a new one.
  * Runs in the caller's transaction. Returns null when the details identify nobody.
@@ -214,6 +226,12 @@ export async function lookupCustomers(ctx: Ctx, q: string, limit: number): Promi
         // no ranking: a common fragment matches thousands, and ranking them all costs more than the lookup
         .limit(limit)
     : [];
-  const all = [...new Set([...byIdentity, ...byName].map((r) => r.id))].slice(0, limit);
+  // the serial number of a unit they bought: what a caller reads off the appliance's nameplate
+  const bySerial = await ctx.db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.tenantId, ctx.tenantId), sql`${customers.id} in (${customerIdsWithSerial(ctx.tenantId, q)})`))
+    .limit(limit);
+  const all = [...new Set([...byIdentity, ...bySerial, ...byName].map((r) => r.id))].slice(0, limit);
   return loadCustomers(ctx.db, ctx.tenantId, all);
 }

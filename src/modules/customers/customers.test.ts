@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { createTenant, createTestApp, createUser, sessionWithRoles, signIn, type Session, type TestApp } from '../../platform/http/test-app.ts';
-import { rows } from '../../platform/db/db.ts';
+import { rows, type Tx } from '../../platform/db/db.ts';
+import { customers } from './customers.schema.ts';
+import { consentState, grantConsent, hasMarketingConsent, withdrawConsent } from './customers.consent.ts';
 import { expectOtherTenantsIdsToBe404 } from '../../platform/tenancy/isolation.ts';
 
 let t: TestApp;
@@ -233,5 +235,37 @@ describe('access', () => {
       'PUT /api/v1/customers/{id}/tier-override': { body: { tier: 'vip', reason: 'x' } },
       'DELETE /api/v1/customers/{id}/tier-override': { query: 'reason=x' },
     });
+  });
+});
+
+describe('consent service for other modules (unsubscribe links, follow-up calls)', () => {
+  it('withdraws and grants like a change on the customer page; repeats change nothing; a merged id acts on the survivor', async () => {
+    const tn = await createTenant(t.database);
+    const db = t.database.db;
+    const [keep] = await db.insert(customers).values({ tenantId: tn.id, name: '留存' }).returning({ id: customers.id });
+    const [gone] = await db.insert(customers).values({ tenantId: tn.id, name: '已合并', mergedIntoId: keep.id }).returning({ id: customers.id });
+    const inTx = <T>(fn: (tx: Tx) => Promise<T>) => db.transaction(fn);
+    expect(await consentState(db, tn.id, keep.id, 'phone')).toBe('none');
+    expect(await hasMarketingConsent(db, tn.id, keep.id, 'email')).toBe(false);
+    expect(await inTx((tx) => grantConsent(tx, tn.ctx, keep.id, 'email', 'form'))).toBe(true);
+    expect(await hasMarketingConsent(db, tn.id, keep.id, 'email')).toBe(true);
+    expect(await inTx((tx) => grantConsent(tx, tn.ctx, keep.id, 'email', 'form'))).toBe(false);
+    expect(await inTx((tx) => withdrawConsent(tx, tn.ctx, gone.id, 'email', 'unsubscribe_link'))).toBe(true);
+    expect(await consentState(db, tn.id, keep.id, 'email')).toBe('withdrawn');
+    expect(await hasMarketingConsent(db, tn.id, keep.id, 'email')).toBe(false);
+    expect(await inTx((tx) => withdrawConsent(tx, tn.ctx, keep.id, 'email', 'unsubscribe_link'))).toBe(false);
+    expect(await inTx((tx) => withdrawConsent(tx, tn.ctx, '00000000-0000-4000-8000-000000000000', 'email', 'unsubscribe_link'))).toBe(false);
+    const audit = await rows<{ action: string; entity_type: string; entity_id: string; after: { granted: boolean; source: string } }>(
+      db,
+      sql`select action, entity_type, entity_id, after from audit_log where tenant_id = ${tn.id} order by id`,
+    );
+    expect(audit.map((a) => [a.action, a.entity_type, a.entity_id, a.after.granted, a.after.source])).toEqual([
+      ['consent_changed', 'customer', keep.id, true, 'form'],
+      ['consent_changed', 'customer', keep.id, false, 'unsubscribe_link'],
+    ]);
+    const events = await rows<{ n: number | string }>(db, sql`select count(*) as n from outbox_events where tenant_id = ${tn.id} and type = 'customer.consent_changed' and entity_id = ${keep.id}`);
+    expect(Number(events[0].n)).toBe(2);
+    const [row] = await db.select({ version: customers.version }).from(customers).where(eq(customers.id, keep.id));
+    expect(row.version).toBe(3);
   });
 });

@@ -139,6 +139,20 @@ export async function countSegment(ctx: Ctx, idOrFilter: string | SegmentFilterI
 }
 
 /**
+ * Whether one customer matches a saved segment (or a filter) now: the same WHERE as counts and audiences,
+ * narrowed to the primary key, so an event-driven campaign (a follow-up after a purchase) asks per customer
+ * what a scheduled one gets by walking the segment. 404 when the segment is gone or not visible.
+ */
+export async function isInSegment(ctx: Ctx, idOrFilter: string | SegmentFilterInput, customerId: string): Promise<boolean> {
+  const f = await resolveFilter(ctx, idOrFilter);
+  const [r] = await ctx.db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(segmentWhere(ctx.tenantId, f, ctx.timeZone), eq(customers.id, customerId)));
+  return !!r;
+}
+
+/**
  * The ids of matching customers in id order, `limit` at a time after `afterId`: campaigns and exports walk
  * an audience of any size this way with flat memory, and a customer added meanwhile is never seen twice.
  */

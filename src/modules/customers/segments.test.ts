@@ -4,7 +4,7 @@ import { createTenant, createTestApp, createUser, sessionWithRoles, signIn, type
 import { expectOtherTenantsIdsToBe404 } from '../../platform/tenancy/isolation.ts';
 import { orderItems, orders } from '../orders/index.ts';
 import { customerAddresses, customerConsents, customers } from './customers.schema.ts';
-import { countSegment, segmentCustomerIds } from './segments.service.ts';
+import { countSegment, isInSegment, segmentCustomerIds } from './segments.service.ts';
 import type { SegmentFilterInput } from './segments.contract.ts';
 
 let t: TestApp;
@@ -88,6 +88,8 @@ describe('segment filters', () => {
   ])('%s', async (_name, filter, expected) => {
     expect(await names(filter)).toEqual(expected);
     expect(await countSegment(tenant.ctx, filter)).toBe(expected.length);
+    // the single-customer check (event-driven campaigns) agrees with the walk, merged customer included
+    for (const [name, customerId] of Object.entries(id)) expect(await isInSegment(tenant.ctx, filter, customerId), name).toBe(expected.includes(name));
   });
 
   it('owner', async () => {

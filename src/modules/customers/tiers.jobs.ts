@@ -49,7 +49,9 @@ export function startRecompute(ctx: Ctx): Promise<RecomputeRun> {
  * as outbox subscribers must be.
  */
 export async function onOrderEvent(db: Db, event: DomainEvent): Promise<void> {
-  const p = (event.payload ?? {}) as { customerId?: unknown; previousCustomerId?: unknown };
+  const p = (event.payload ?? {}) as { customerId?: unknown; previousCustomerId?: unknown; imported?: unknown };
+  // an import refreshes the tiers of all its customers in one statement when it finishes
+  if (p.imported === true) return;
   const ids = [p.customerId, p.previousCustomerId].filter((x): x is string => typeof x === 'string' && /^[0-9a-f-]{36}$/i.test(x));
   if (!ids.length) return;
   const ctx = await tenantCtx(db, event.tenantId);

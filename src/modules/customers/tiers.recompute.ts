@@ -2,10 +2,10 @@ import { sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { rows, type Queryable } from '../../platform/db/db.ts';
 import { orders } from '../orders/index.ts';
-import { tickets } from '../tickets/index.ts';
 import { customers, customerTierHistory } from './customers.schema.ts';
 import { customerTierOverrides } from './tiers.schema.ts';
 import { ranked, type TierRule } from './tiers.rfm.ts';
+import { engagementQueries } from './tiers.engagement.ts';
 import type { EngagementSource, RecomputeResult, TierPreview } from './tiers.contract.ts';
 
 /**
@@ -65,19 +65,7 @@ function figuresCte(scope: Scope, settings: RfmSettings, rules: readonly TierRul
   const onlyOrders = scope.customerIds ? sql`and ${orders.customerId} in (${list(scope.customerIds)})` : sql``;
   const onlyCustomers = scope.customerIds ? sql`and c.id in (${list(scope.customerIds)})` : sql``;
   const needEngagement = rules.some((r) => r.active !== false && r.minEngagement !== null) && settings.engagementSources.length > 0;
-  const parts: SQL[] = [];
-  if (needEngagement && settings.engagementSources.includes('tickets')) {
-    parts.push(sql`select ${tickets.customerId} as customer_id from ${tickets}
-                    where ${tickets.tenantId} = ${t} and ${tickets.createdAt} >= ${since} and ${tickets.customerId} is not null
-                    ${scope.customerIds ? sql`and ${tickets.customerId} in (${list(scope.customerIds)})` : sql``}`);
-  }
-  if (needEngagement && settings.engagementSources.includes('campaign_clicks')) {
-    // The campaigns module depends on customers (segments are its audiences), so it is read here by table
-    // name rather than imported back, which would make the two modules import each other.
-    parts.push(sql`select customer_id from campaign_messages
-                    where tenant_id = ${t} and clicked_at >= ${since}
-                    ${scope.customerIds ? sql`and customer_id in (${list(scope.customerIds)})` : sql``}`);
-  }
+  const parts = needEngagement ? engagementQueries(settings.engagementSources, { tenantId: t, since, customerIds: scope.customerIds }) : [];
   const eng = parts.length ? sql`select customer_id, count(*)::int as n from (${sql.join(parts, sql` union all `)}) x group by customer_id` : sql`select null::uuid as customer_id, 0 as n where false`;
   return sql`
     agg as (

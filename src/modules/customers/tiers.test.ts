@@ -11,7 +11,7 @@ import { orders } from '../orders/index.ts';
 import { customers, customerTierHistory } from './customers.schema.ts';
 import { assignTier } from './tiers.rfm.ts';
 import { defaultTierDefinitions } from './tiers.contract.ts';
-import { previewTiers, recomputeTiers } from './tiers.service.ts';
+import { previewTiers, recomputeTiers, saveTierConfig } from './tiers.service.ts';
 
 let t: TestApp;
 let worker: Worker;
@@ -275,5 +275,29 @@ describe('tier definitions, SLA by custom tier, overrides, roles and tenants', (
     }, 'recompute done');
     const n = await count(t.database.db, sql`select count(*) as n from customers where tenant_id = ${tenant.id}`);
     expect(run.result).toMatchObject({ considered: n, changed: 0 });
+  });
+});
+
+describe('engagement sources (registered by the modules that own the interactions)', () => {
+  it('counts tickets and, through the source campaigns register at load, clicked care messages', async () => {
+    const tn = await createTenant(t.database);
+    const [withTicket, withClick, idle] = [await customer(tn, 'A'), await customer(tn, 'B'), await customer(tn, 'C')];
+    const desk = await sessionWithRoles(t, ['agent'], tn);
+    expect((await desk.request({ method: 'POST', url: '/api/v1/tickets', payload: { subject: '咨询', type: 'inquiry', customerId: withTicket } })).statusCode).toBe(201);
+    await t.database.db.execute(sql`insert into campaign_messages (tenant_id, campaign_id, customer_id, occasion_key, channel, status, sent_at, clicked_at)
+                                    values (${tn.id}, gen_random_uuid(), ${withClick}, 'promotion', 'email', 'sent', now(), now())`);
+    // VIP on engagement alone: one interaction in the window
+    const byEngagement = defaultTierDefinitions.map((d) => (d.code === 'vip' ? { ...d, minMonetaryFen: null, minFrequency: null, maxRecencyDays: null, minEngagement: 1 } : d));
+    const vips = async (engagementSources: ('tickets' | 'campaign_clicks')[]) =>
+      (await previewTiers(tn.ctx, { windowMonths: 12, engagementSources, nightly: true, definitions: byEngagement })).tiers.find((x) => x.code === 'vip')?.proposed;
+    expect(await vips([])).toBe(0);
+    expect(await vips(['tickets'])).toBe(1);
+    expect(await vips(['campaign_clicks'])).toBe(1);
+    expect(await vips(['tickets', 'campaign_clicks'])).toBe(2);
+    // the set-based recompute uses the same sources: the two engaged customers move up, the idle one stays
+    await saveTierConfig(tn.ctx, { version: 0, windowMonths: 12, engagementSources: ['tickets', 'campaign_clicks'], nightly: false, definitions: byEngagement });
+    await recomputeTiers(tn.ctx, { reason: 'recompute' });
+    expect([await tierOf(tn, withTicket), await tierOf(tn, withClick), await tierOf(tn, idle)]).toEqual(['vip', 'vip', 'regular']);
+    expect((await historyOf(tn, withClick))[0].details).toMatchObject({ engagement: 1 });
   });
 });

@@ -55,6 +55,14 @@ export type SheetField<K extends SheetKind = SheetKind> = (typeof sheetFields)[K
 export const ColumnMapping = z.record(z.string().min(1).max(40), z.number().int().min(0).max(500).nullable());
 export type ColumnMapping = z.infer<typeof ColumnMapping>;
 
+/**
+ * What an empty cell of a mapped column does to a record that already exists: 'keep' its stored value (the
+ * default), or 'clear' it. Columns that are not mapped always keep. Identities (external id, phone, e-mail)
+ * are how records are found again and are never cleared; a required field's empty cell is a row error.
+ */
+export const BlankCells = z.enum(['keep', 'clear']);
+export type BlankCells = z.infer<typeof BlankCells>;
+
 export const SheetImportStatus = z.enum(['uploaded', 'queued', 'running', 'validated', 'completed', 'failed']);
 export type SheetImportStatus = z.infer<typeof SheetImportStatus>;
 
@@ -79,6 +87,7 @@ export const SheetImport = z.object({
   encoding: z.string(),
   headers: z.array(z.string()),
   mapping: ColumnMapping,
+  blankCells: BlankCells,
   total: z.number().int(),
   processed: z.number().int(),
   inserted: z.number().int(),
@@ -112,6 +121,7 @@ export const SheetUploadQuery = z.object({
 export const RunSheetImport = z.object({
   mapping: ColumnMapping,
   dryRun: z.boolean().default(false),
+  blankCells: BlankCells.default('keep').describe("What an empty cell of a mapped column does to a record that exists: 'keep' its value or 'clear' it"),
 });
 export type RunSheetImport = z.infer<typeof RunSheetImport>;
 

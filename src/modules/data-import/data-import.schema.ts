@@ -27,6 +27,8 @@ export const sheetImports = pgTable(
     headers: jsonb('headers').notNull().default([]),
     /** field → 0-based column index, as confirmed for the last run */
     mapping: jsonb('mapping').notNull().default({}),
+    /** keep | clear: what an empty cell of a mapped column does to an existing record, as confirmed for the last run */
+    blankCells: text('blank_cells').notNull().default('keep'),
     total: integer('total').notNull().default(0),
     processed: integer('processed').notNull().default(0),
     inserted: integer('inserted').notNull().default(0),

@@ -11,7 +11,7 @@ import { tenants } from '../../platform/tenancy/tenancy.schema.ts';
 import { customerAddresses, customerIdentities, customers, recomputeTiers } from '../customers/index.ts';
 import { products } from '../catalog/index.ts';
 import { orderItems, orders, refreshCustomerAggregates } from '../orders/index.ts';
-import { sheetFields, type ColumnMapping, type RunSheetImport, type SheetImport, type SheetImportStatus, type SheetKind, type SheetRowError, type SheetUpload } from './data-import.contract.ts';
+import { sheetFields, type BlankCells, type ColumnMapping, type RunSheetImport, type SheetImport, type SheetImportStatus, type SheetKind, type SheetRowError, type SheetUpload } from './data-import.contract.ts';
 import { sheetImportMappings, sheetImports } from './data-import.schema.ts';
 import { columnLetter, openSheet, SheetFileError, type OpenedSheet, type SheetRow } from './sheet.read.ts';
 import { mappingByHeader, suggestMapping } from './sheet.mapping.ts';
@@ -76,6 +76,7 @@ export function toSheetImport(r: Row, locale: Locale): SheetImport {
     encoding: r.encoding,
     headers: r.headers as string[],
     mapping: r.mapping as ColumnMapping,
+    blankCells: r.blankCells as BlankCells,
     total: r.total,
     processed: r.processed,
     inserted: r.inserted,
@@ -115,14 +116,12 @@ export async function uploadSheet(ctx: Ctx, data: Buffer, opts: { kind: SheetKin
     throw e;
   }
   if (sheet.total === 0) throw new AppError(422, 'sheet_no_rows');
-  const sample: string[][] = [];
-  for await (const r of sheet.rows()) {
-    sample.push(sheet.headers.map((_, i) => {
-      const c = r.cells[i] ?? '';
+  const sample = sheet.sample.map((cells) =>
+    sheet.headers.map((_, i) => {
+      const c = cells[i] ?? '';
       return c instanceof Date ? c.toISOString().slice(0, 19).replace('T', ' ') : c;
-    }));
-    if (sample.length >= 5) break;
-  }
+    }),
+  );
   const [saved] = await ctx.db.select().from(sheetImportMappings).where(and(eq(sheetImportMappings.tenantId, ctx.tenantId), eq(sheetImportMappings.kind, opts.kind)));
   const suggested = suggestMapping(opts.kind, sheet.headers, (saved?.mapping ?? {}) as Record<string, string>);
   const [row] = await ctx.db
@@ -148,7 +147,7 @@ export async function uploadSheet(ctx: Ctx, data: Buffer, opts: { kind: SheetKin
  * Starts a dry run or the real import of an upload with the confirmed mapping (saved for the next file of
  * this kind). Small files run in the request; others by the durable job the same transaction enqueues.
  */
-export async function runSheet(ctx: Ctx, id: string, input: RunSheetImport, opts: { background?: boolean } = {}): Promise<{ import: SheetImport; inline: boolean }> {
+export async function runSheet(ctx: Ctx, id: string, input: Omit<RunSheetImport, 'blankCells'> & Partial<Pick<RunSheetImport, 'blankCells'>>, opts: { background?: boolean } = {}): Promise<{ import: SheetImport; inline: boolean }> {
   const row = await loadFor(ctx, id);
   const kind = row.kind as SheetKind;
   if (!row.source || row.status === 'queued' || row.status === 'running') throw new AppError(409, 'sheet_not_runnable');
@@ -171,7 +170,7 @@ export async function runSheet(ctx: Ctx, id: string, input: RunSheetImport, opts
       .onConflictDoUpdate({ target: [sheetImportMappings.tenantId, sheetImportMappings.kind], set: { mapping: mappingByHeader(mapping, headers), updatedAt: new Date() } });
     await tx
       .update(sheetImports)
-      .set({ status: 'queued', dryRun: input.dryRun, mapping, processed: 0, inserted: 0, updated: 0, unchanged: 0, failed: 0, errors: [], errorsTruncated: false, failure: null, startedAt: null, finishedAt: null })
+      .set({ status: 'queued', dryRun: input.dryRun, mapping, blankCells: input.blankCells ?? 'keep', processed: 0, inserted: 0, updated: 0, unchanged: 0, failed: 0, errors: [], errorsTruncated: false, failure: null, startedAt: null, finishedAt: null })
       .where(and(eq(sheetImports.tenantId, ctx.tenantId), eq(sheetImports.id, id)));
     if (!inline) await enqueue(tx, { tenantId: ctx.tenantId, name: SHEET_IMPORT_JOB, payload: { importId: id }, maxAttempts: 3 });
   });
@@ -202,7 +201,7 @@ export async function executeSheet(db: Db, tenantId: string, id: string): Promis
     return;
   }
   const kind = job.kind as SheetKind;
-  const importer = importerFor(kind, { tenantId, timeZone: tenant.timeZone, mapping: job.mapping as ColumnMapping });
+  const importer = importerFor(kind, { tenantId, timeZone: tenant.timeZone, mapping: job.mapping as ColumnMapping, blankCells: job.blankCells as BlankCells });
   let stored = (job.errors as RowIssue[]).length;
   const customerIds = new Set<string>();
   let batch: SheetRow[] = [];

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { DateTime } from 'luxon';
 import { parse } from 'csv-parse/sync';
 import { rows } from '../../platform/db/db.ts';
 import { createTestApp, createTenant, sessionWithRoles, type Session, type TestApp, type TestTenant } from '../../platform/http/test-app.ts';
@@ -28,16 +29,17 @@ const customersCsv = ['会员号,姓名,手机,邮箱,性别,生日,省,市,区,
 async function upload(s: Session, kind: string, body: Buffer, type = 'text/csv') {
   return s.request({ method: 'POST', url: `/api/v1/data-imports?kind=${kind}&fileName=test`, payload: body, headers: { 'content-type': type } });
 }
-async function uploadAndRun(s: Session, kind: string, body: Buffer, opts: { dryRun?: boolean; type?: string } = {}) {
+async function uploadAndRun(s: Session, kind: string, body: Buffer, opts: { dryRun?: boolean; type?: string; blankCells?: 'keep' | 'clear' } = {}) {
   const up = await upload(s, kind, body, opts.type);
   expect(up.statusCode, up.body).toBe(201);
   const u = up.json<SheetUpload>();
-  const run = await s.request({ method: 'POST', url: `/api/v1/data-imports/${u.import.id}/run`, payload: { mapping: u.suggested, dryRun: opts.dryRun ?? false } });
+  const run = await s.request({ method: 'POST', url: `/api/v1/data-imports/${u.import.id}/run`, payload: { mapping: u.suggested, dryRun: opts.dryRun ?? false, ...(opts.blankCells ? { blankCells: opts.blankCells } : {}) } });
   expect(run.statusCode, run.body).toBe(200);
   return { upload: u, result: run.json<SheetImport>() };
 }
 const count = async (table: string, tenantId = tenant.id) => (await rows<{ n: number }>(t.database.db, sql`select count(*)::int as n from ${sql.raw(table)} where tenant_id = ${tenantId}`))[0].n;
 
+const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 async function xlsx(data: unknown[][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Sheet1');
@@ -150,6 +152,96 @@ describe('spreadsheet import of customers', () => {
   });
 });
 
+describe('large XLSX', () => {
+  it('streams the first worksheet through the chunked row pipeline: dates, row numbers, sample and counts', async () => {
+    const tn = await createTenant(t.database);
+    const s = await sessionWithRoles(t, ['admin'], tn);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('客户');
+    ws.addRow(['会员号', '姓名', '手机', '生日']);
+    for (let i = 0; i < 3000; i++) ws.addRow([`X${i}`, `客户${i}`, `139${String(i).padStart(8, '0')}`, new Date(Date.UTC(1980, 0, 1 + (i % 3650)))]);
+    ws.addRow(['X-bad', '坏号码', '12345', '']);
+    wb.addWorksheet('说明').addRow(['这张表不导入', '13800000000']);
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    const up = (await upload(s, 'customers', file, xlsxType)).json<SheetUpload>();
+    expect(up.import).toMatchObject({ format: 'xlsx', encoding: 'xlsx', headers: ['会员号', '姓名', '手机', '生日'], total: 3001 });
+    expect(up.sample).toHaveLength(5);
+    expect(up.sample[0]).toEqual(['X0', '客户0', '13900000000', '1980-01-01 00:00:00']);
+    const res = await s.request({ method: 'POST', url: `/api/v1/data-imports/${up.import.id}/run?background=true`, payload: { mapping: up.suggested } });
+    expect(res.statusCode, res.body).toBe(202);
+    await executeSheet(t.database.db, tn.id, up.import.id);
+    const done = (await s.request({ method: 'GET', url: `/api/v1/data-imports/${up.import.id}` })).json<SheetImport>();
+    expect(done).toMatchObject({ status: 'completed', processed: 3001, inserted: 3000, failed: 1 });
+    const errs = (await s.request({ method: 'GET', url: `/api/v1/data-imports/${up.import.id}/errors` })).json<{ items: { row: number; column: string; code: string }[] }>();
+    expect(errs.items).toEqual([expect.objectContaining({ row: 3002, column: 'C 手机', code: 'bad_phone' })]);
+    expect(await count('customers', tn.id)).toBe(3000);
+    const last = await rows<{ birthday: string }>(t.database.db, sql`select c.birthday::text from customers c join customer_identities i on i.tenant_id = c.tenant_id and i.customer_id = c.id
+      where c.tenant_id = ${tn.id} and i.kind = 'external' and i.value = 'member:X2999'`);
+    expect(last).toEqual([{ birthday: new Date(Date.UTC(1980, 0, 1 + 2999)).toISOString().slice(0, 10) }]);
+  });
+});
+
+describe('empty cells on re-import', () => {
+  it('customers: keep by default, clear on request (identities stay); a re-import changes nothing; an empty required cell is a row error', async () => {
+    const tn = await createTenant(t.database);
+    const s = await sessionWithRoles(t, ['admin'], tn);
+    const head = '会员号,姓名,手机,性别,生日,省,市,区,详细地址,标签';
+    const full = [head, 'K1,甲,13700000001,男,1990-01-02,广东省,深圳市,南山区,科技园1号,VIP', 'K2,乙,13700000002,女,1991-02-03,广东省,广州市,天河区,体育西路,老客户'].join('\n');
+    expect((await uploadAndRun(s, 'customers', Buffer.from(full))).result).toMatchObject({ inserted: 2, failed: 0 });
+    const state = async () =>
+      rows<{ name: string; gender: string; birthday: string | null; tags: string[]; district: string | null; addresses: number; phones: number }>(
+        t.database.db,
+        sql`select c.name, c.gender, c.birthday::text, c.tags,
+              (select a.district from customer_addresses a where a.tenant_id = c.tenant_id and a.customer_id = c.id and a.is_default) as district,
+              (select count(*)::int from customer_addresses a where a.tenant_id = c.tenant_id and a.customer_id = c.id) as addresses,
+              (select count(*)::int from customer_identities i where i.tenant_id = c.tenant_id and i.customer_id = c.id and i.kind = 'phone') as phones
+            from customers c where c.tenant_id = ${tn.id}`,
+      ).then((cs) => cs.sort((a, b) => (a.name < b.name ? -1 : 1)));
+    const before = await state();
+    const blanks = Buffer.from([head, 'K1,甲,13700000001,,,,,,,', 'K2,乙,,女,1991-02-03,广东省,广州市,,体育西路,老客户'].join('\n'));
+
+    const kept = await uploadAndRun(s, 'customers', blanks);
+    expect(kept.result).toMatchObject({ blankCells: 'keep', inserted: 0, updated: 0, unchanged: 2, failed: 0 });
+    expect(await state()).toEqual(before);
+
+    const cleared = await uploadAndRun(s, 'customers', blanks, { blankCells: 'clear' });
+    expect(cleared.result).toMatchObject({ blankCells: 'clear', inserted: 0, updated: 2, unchanged: 0, failed: 0 });
+    expect(await state()).toEqual([
+      { name: '乙', gender: 'female', birthday: '1991-02-03', tags: ['老客户'], district: null, addresses: 1, phones: 1 },
+      { name: '甲', gender: 'unknown', birthday: null, tags: [], district: null, addresses: 0, phones: 1 },
+    ]);
+    const again = await uploadAndRun(s, 'customers', blanks, { blankCells: 'clear' });
+    expect(again.result).toMatchObject({ inserted: 0, updated: 0, unchanged: 2, failed: 0 });
+
+    const noName = await uploadAndRun(s, 'customers', Buffer.from([head, 'K1,,13700000001,,,,,,,'].join('\n')), { blankCells: 'clear' });
+    expect(noName.result).toMatchObject({ updated: 0, failed: 1 });
+    const errs = (await s.request({ method: 'GET', url: `/api/v1/data-imports/${noName.result.id}/errors` })).json<{ items: { row: number; column: string; code: string }[] }>();
+    expect(errs.items).toEqual([expect.objectContaining({ row: 2, column: 'B 姓名', code: 'required' })]);
+
+    const bad = await s.request({ method: 'POST', url: `/api/v1/data-imports/${noName.result.id}/run`, payload: { mapping: noName.result.mapping, blankCells: 'erase' } });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('products: unmapped columns always keep; empty cells keep or clear; re-import is unchanged', async () => {
+    const tn = await createTenant(t.database);
+    const s = await sessionWithRoles(t, ['admin'], tn);
+    await uploadAndRun(s, 'products', Buffer.from('SKU,商品名称,品牌,价格,成本,序列号管理\nP1,电视,海信,1999,1500,是\nP2,冰箱,海尔,2999,2000,否\n'));
+    const product = async () => (await rows<{ sku: string; brand: string | null; cost_fen: string | null; serial_tracked: boolean; version: number }>(t.database.db, sql`select sku, brand, cost_fen::text, serial_tracked, version from products where tenant_id = ${tn.id} order by sku`));
+    const blanks = Buffer.from('SKU,商品名称,品牌,价格,成本\nP1,电视,,1999,\nP2,冰箱,海尔,2999,2000\n');
+    expect((await uploadAndRun(s, 'products', blanks)).result).toMatchObject({ updated: 0, unchanged: 2 });
+    expect(await product()).toEqual([
+      { sku: 'P1', brand: '海信', cost_fen: '150000', serial_tracked: true, version: 1 },
+      { sku: 'P2', brand: '海尔', cost_fen: '200000', serial_tracked: false, version: 1 },
+    ]);
+    expect((await uploadAndRun(s, 'products', blanks, { blankCells: 'clear' })).result).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+    expect(await product()).toEqual([
+      { sku: 'P1', brand: null, cost_fen: null, serial_tracked: true, version: 2 },
+      { sku: 'P2', brand: '海尔', cost_fen: '200000', serial_tracked: false, version: 1 },
+    ]);
+    expect((await uploadAndRun(s, 'products', blanks, { blankCells: 'clear' })).result).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
+  });
+});
+
 describe('spreadsheet import of products and orders', () => {
   it('imports products by SKU, then orders by customer and SKU; unknown SKU refuses the whole order', async () => {
     const tn = await createTenant(t.database);
@@ -209,5 +301,60 @@ describe('access', () => {
     expect((await other.request({ method: 'POST', url: `/api/v1/data-imports/${id}/run`, payload: { mapping: { name: 1, externalId: 0 } } })).statusCode).toBe(404);
     expect((await other.request({ method: 'GET', url: '/api/v1/data-imports' })).json<{ items: unknown[] }>().items).toEqual([]);
     expect((await admin.request({ method: 'GET', url: `/api/v1/data-imports/${id}` })).statusCode).toBe(200);
+  });
+});
+
+describe('imported orders emit order.created', () => {
+  it('one event per new recent order, with the orders module payload plus soldAt and imported; history, a re-import or a dry run emits none', async () => {
+    const tn = await createTenant(t.database);
+    const s = await sessionWithRoles(t, ['admin'], tn);
+    await uploadAndRun(s, 'customers', Buffer.from('会员号,姓名,手机\nC1,周杰,13800000011\n'));
+    await uploadAndRun(s, 'products', Buffer.from('SKU,商品名称,价格\nP1,空调,2999\nP2,洗衣机,1999\n'));
+    // E1 and E2 were sold in the last days (Shanghai dates), E3 long ago: history, no event
+    const daysAgo = (n: number) => DateTime.now().setZone('Asia/Shanghai').minus({ days: n }).toISODate()!;
+    const csv = ['订单号,会员号,下单日期,渠道,门店,SKU,数量', `E1,C1,${daysAgo(5)},门店,南山店,P1,1`, `E2,C1,${daysAgo(4)} 10:30,线上,,P1,2`, `E2,C1,${daysAgo(4)} 10:30,线上,,P2,1`, 'E3,C1,2025-01-07,门店,福田店,P2,1'].join('\n');
+    const events = () =>
+      rows<{ type: string; entity_id: string; payload: Record<string, unknown> }>(t.database.db, sql`select type, entity_id, payload from outbox_events where tenant_id = ${tn.id} and type like 'order.%' order by id`);
+
+    const dry = await uploadAndRun(s, 'orders', Buffer.from(csv), { dryRun: true });
+    expect(dry.result).toMatchObject({ status: 'validated', inserted: 4 });
+    expect(await events()).toEqual([]);
+
+    const first = await uploadAndRun(s, 'orders', Buffer.from(csv));
+    expect(first.result).toMatchObject({ inserted: 4, failed: 0 });
+    const os = await rows<{ id: string; customer_id: string; number: string; total_fen: string; ordered_at: Date }>(
+      t.database.db,
+      sql`select id, customer_id, number, total_fen::text, ordered_at from orders where tenant_id = ${tn.id} order by external_id`,
+    );
+    expect(os).toHaveLength(3);
+    const got = await events();
+    expect(got).toHaveLength(2);
+    expect(got).toEqual(
+      expect.arrayContaining(
+        os.slice(0, 2).map((o) => ({
+          type: 'order.created',
+          entity_id: o.id,
+          payload: { orderId: o.id, customerId: o.customer_id, number: o.number, totalFen: Number(o.total_fen), soldAt: new Date(o.ordered_at).toISOString(), imported: true },
+        })),
+      ),
+    );
+    expect(got.find((e) => e.entity_id === os[0].id)?.payload.soldAt).toBe(DateTime.fromISO(daysAgo(5), { zone: 'Asia/Shanghai' }).toUTC().toISO()); // a Shanghai date
+    expect(got.some((e) => e.entity_id === os[2].id)).toBe(false);
+
+    const again = await uploadAndRun(s, 'orders', Buffer.from(csv));
+    expect(again.result).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
+    expect(await events()).toHaveLength(2);
+
+    // the header's empty store: kept by default, cleared on request; neither is a new order
+    const noStore = csv.replace('南山店', '');
+    expect((await uploadAndRun(s, 'orders', Buffer.from(noStore))).result).toMatchObject({ updated: 0, unchanged: 4 });
+    expect((await uploadAndRun(s, 'orders', Buffer.from(noStore), { blankCells: 'clear' })).result).toMatchObject({ updated: 1, unchanged: 3 });
+    const stores = await rows<{ external_id: string; store: string | null }>(t.database.db, sql`select external_id, store from orders where tenant_id = ${tn.id} order by external_id`);
+    expect(stores).toEqual([
+      { external_id: 'E1', store: null },
+      { external_id: 'E2', store: null },
+      { external_id: 'E3', store: '福田店' },
+    ]);
+    expect(await events()).toHaveLength(2);
   });
 });

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/db.ts';
 import { cjkDocument, splitCjk } from '../../platform/search/search.ts';
-import type { ColumnMapping } from './data-import.contract.ts';
+import type { BlankCells, ColumnMapping } from './data-import.contract.ts';
 import type { Cell, SheetRow } from './sheet.read.ts';
 import { isBad, text, type Parsed } from './sheet.values.ts';
 
@@ -37,11 +37,22 @@ export interface RunScope {
   tenantId: string;
   timeZone: string;
   mapping: ColumnMapping;
+  blankCells: BlankCells;
 }
+
+/** Whether an empty cell of this field clears the stored value: the run says 'clear' and the field has a column. */
+export function clears(scope: RunScope, field: string): boolean {
+  const i = scope.mapping[field];
+  return scope.blankCells === 'clear' && i !== undefined && i !== null;
+}
+
+/** The value an update writes: the cell's, or for an empty cell (null) the stored one, unless `clear` says otherwise. */
+export const keepOr = (clear: boolean, cell: SQL, stored: SQL, cleared: SQL = sql`null`): SQL => (clear ? sql`coalesce(${cell}, ${cleared})` : sql`coalesce(${cell}, ${stored})`);
 
 /**
  * Reads the mapped fields of a row and collects its problems. `get` returns '' for an unmapped field or an
- * empty cell; `mapped` tells them apart (an unmapped field leaves the stored value alone).
+ * empty cell; `mapped` tells them apart (an unmapped field leaves the stored value alone; an empty cell does
+ * too unless the run clears, see `clears`).
  */
 export class RowReader {
   readonly issues: RowIssue[] = [];

@@ -4,7 +4,7 @@ import { rows as query, type Tx } from '../../platform/db/db.ts';
 import { customerAddresses, customerIdentities, customers, normaliseEmail, normalisePhone } from '../customers/index.ts';
 import type { SheetRow } from './sheet.read.ts';
 import { parseDate, parseGender, parseTags } from './sheet.values.ts';
-import { arr, emptyOutcome, externalKey, RowReader, searchParts, vectorSql, type ChunkOutcome, type KindImporter, type RunScope } from './rows.common.ts';
+import { arr, clears, emptyOutcome, externalKey, keepOr, RowReader, searchParts, vectorSql, type ChunkOutcome, type KindImporter, type RunScope } from './rows.common.ts';
 
 interface CustomerRow {
   row: number;
@@ -16,6 +16,8 @@ interface CustomerRow {
   birthday?: string;
   tags?: string[];
   address?: { province: string; city: string; district: string | null; street: string };
+  /** the run clears and every address cell of the row is empty: an existing default address is removed */
+  clearAddress?: boolean;
   /** the existing customer this row updates, or the new id */
   id?: string;
   isNew?: boolean;
@@ -42,15 +44,17 @@ function readRow(scope: RunScope, r: RowReader): CustomerRow | null {
     if (!street) r.fail('street', 'required');
     if (province && city && street) address = { province, city, district: district ?? null, street };
   }
+  const clearAddress = !province && !city && !district && !street && clears(scope, 'province') && clears(scope, 'city') && clears(scope, 'street');
   if (!extRaw && !r.get('phone') && !r.get('email')) r.fail(null, 'needs_key');
   if (!r.ok || !name) return null;
-  return { row: r.row.row, externalId, name, phone, email, gender, birthday, tags, address };
+  return { row: r.row.row, externalId, name, phone, email, gender, birthday, tags, address, clearAddress };
 }
 
 /**
  * Customers: upsert by external id, else by phone, else by e-mail (the duplicate detector's identities).
- * New customers are inserted; existing ones are updated only where a mapped, non-empty cell differs (the
- * database compares, so an unchanged row bumps no version). An empty cell keeps the stored value.
+ * New customers are inserted; existing ones are updated only where a mapped cell differs (the database
+ * compares, so an unchanged row bumps no version). An empty cell keeps the stored value, or with
+ * `blankCells: 'clear'` empties it (gender back to unknown, no tags, no default address); identities stay.
  */
 export function customersImporter(scope: RunScope): KindImporter {
   const seen = { ext: new Map<string, number>(), phone: new Map<string, number>(), email: new Map<string, number>(), target: new Map<string, number>() };
@@ -129,18 +133,20 @@ export function customersImporter(scope: RunScope): KindImporter {
       const changed = new Set<string>();
       if (existing.length) {
         const s = existing.map((c) => searchParts(c.name));
+        const gender = keepOr(clears(scope, 'gender'), sql`u.gender`, sql`c.gender`, sql`'unknown'`);
+        const birthday = keepOr(clears(scope, 'birthday'), sql`u.birthday`, sql`c.birthday`);
+        // array() of no elements is '{}', not null: an empty cell must stay null to keep the stored tags
+        const tags = keepOr(clears(scope, 'tags'), sql`case when u.tags is null then null else array(select jsonb_array_elements_text(u.tags::jsonb)) end`, sql`c.tags`, sql`'{}'::text[]`);
         const upd = await query<{ id: string }>(
           tx,
-          sql`update ${customers} c set name = u.name, gender = coalesce(u.gender, c.gender), birthday = coalesce(u.birthday, c.birthday),
-                tags = coalesce(array(select jsonb_array_elements_text(u.tags::jsonb)), c.tags),
+          sql`update ${customers} c set name = u.name, gender = ${gender}, birthday = ${birthday}, tags = ${tags},
                 search_vector = case when c.name = u.name then c.search_vector else ${vectorSql('u.l', 'u.c', 'A')} end,
                 version = c.version + 1, updated_at = now()
               from unnest(${arr(existing.map((c) => c.id), 'uuid')}, ${arr(existing.map((c) => c.name), 'text')}, ${arr(existing.map((c) => c.gender ?? null), 'text')},
                 ${arr(existing.map((c) => c.birthday ?? null), 'date')}, ${arr(existing.map((c) => (c.tags ? JSON.stringify(c.tags) : null)), 'text')},
                 ${arr(s.map((x) => x.latin), 'text')}, ${arr(s.map((x) => x.cjk), 'text')}) as u(id, name, gender, birthday, tags, l, c)
               where c.tenant_id = ${tenantId} and c.id = u.id
-                and (c.name, c.gender, c.birthday, c.tags) is distinct from
-                    (u.name, coalesce(u.gender, c.gender), coalesce(u.birthday, c.birthday), coalesce(array(select jsonb_array_elements_text(u.tags::jsonb)), c.tags))
+                and (c.name, c.gender, c.birthday, c.tags) is distinct from (u.name, ${gender}, ${birthday}, ${tags})
               returning c.id`,
         );
         for (const r of upd) changed.add(r.id);
@@ -161,7 +167,15 @@ export function customersImporter(scope: RunScope): KindImporter {
         );
         for (const a of added) changed.add(a.customer_id);
       }
-      for (const id of await upsertAddresses(tx, tenantId, all.filter((c) => c.address))) changed.add(id);
+      for (const id of await upsertAddresses(tx, scope, all.filter((c) => c.address))) changed.add(id);
+      const unaddressed = existing.filter((c) => c.clearAddress);
+      if (unaddressed.length) {
+        const gone = await query<{ customer_id: string }>(
+          tx,
+          sql`delete from ${customerAddresses} where tenant_id = ${tenantId} and is_default and customer_id = any(${arr(unaddressed.map((c) => c.id), 'uuid')}) returning customer_id`,
+        );
+        for (const g of gone) changed.add(g.customer_id);
+      }
       for (const c of existing) {
         if (changed.has(c.id!)) out.updated++;
         else out.unchanged++;
@@ -173,16 +187,18 @@ export function customersImporter(scope: RunScope): KindImporter {
 }
 
 /** The default address of each customer: inserted when missing, updated when different; returns the existing customers changed. */
-async function upsertAddresses(tx: Tx, tenantId: string, list: CustomerRow[]): Promise<string[]> {
+async function upsertAddresses(tx: Tx, scope: RunScope, list: CustomerRow[]): Promise<string[]> {
   if (list.length === 0) return [];
+  const { tenantId } = scope;
+  const district = keepOr(clears(scope, 'district'), sql`u.district`, sql`d.district`);
   const a = (f: (x: NonNullable<CustomerRow['address']>) => string | null) => list.map((c) => f(c.address!));
   const ids = arr(list.map((c) => c.id), 'uuid');
   const changed = await query<{ customer_id: string }>(
     tx,
-    sql`update ${customerAddresses} d set province = u.province, city = u.city, district = u.district, street = u.street
+    sql`update ${customerAddresses} d set province = u.province, city = u.city, district = ${district}, street = u.street
         from unnest(${ids}, ${arr(a((x) => x.province), 'text')}, ${arr(a((x) => x.city), 'text')}, ${arr(a((x) => x.district), 'text')}, ${arr(a((x) => x.street), 'text')}) as u(cid, province, city, district, street)
         where d.tenant_id = ${tenantId} and d.customer_id = u.cid and d.is_default
-          and (d.province, d.city, d.district, d.street) is distinct from (u.province, u.city, u.district, u.street)
+          and (d.province, d.city, d.district, d.street) is distinct from (u.province, u.city, ${district}, u.street)
         returning d.customer_id`,
   );
   const inserted = await query<{ customer_id: string }>(

@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import { rows as query, type Tx } from '../../platform/db/db.ts';
+import { emitEvents } from '../../platform/outbox/outbox.ts';
 import { counters } from '../../platform/tenancy/tenancy.schema.ts';
 import { customerIdentities, customers, normalisePhone } from '../customers/index.ts';
 import { products } from '../catalog/index.ts';
 import { orderItems, orders } from '../orders/index.ts';
 import type { SheetRow } from './sheet.read.ts';
 import { parseChannel, parseDateTime, parseInteger, parseMoney } from './sheet.values.ts';
-import { arr, emptyOutcome, externalKey, RowReader, type ChunkOutcome, type KindImporter, type RunScope, type RowIssue } from './rows.common.ts';
+import { arr, clears, emptyOutcome, externalKey, keepOr, RowReader, type ChunkOutcome, type KindImporter, type RunScope, type RowIssue } from './rows.common.ts';
+
+/** Imported orders sold within this many days emit `order.created` (follow-up visits, webhooks). */
+export const RECENT_ORDER_DAYS = 30;
 
 interface Line {
   row: number;
@@ -50,7 +54,9 @@ async function reserveOrderNumbers(tx: Tx, tenantId: string, n: number): Promise
  * Orders, one row per order line; the rows of one order follow each other and share the order id. An order
  * with any bad line is refused whole (its other rows are reported too), so no order is imported half.
  * Upsert by the order's external id: a known order keeps its lines, and its header (channel, store,
- * delivery date) is updated only when different.
+ * delivery date) is updated only when different (an empty store or delivery date keeps the stored one unless
+ * the run clears). Each new order emits `order.created` like an order entered in the UI, with `soldAt` and
+ * `imported: true` so that subscribers can tell past sales from new ones.
  */
 export function ordersImporter(scope: RunScope): KindImporter {
   const { tenantId, timeZone } = scope;
@@ -150,13 +156,15 @@ export function ordersImporter(scope: RunScope): KindImporter {
       const known = ok.filter((g) => existing.has(g.externalId));
       const fresh = ok.filter((g) => !existing.has(g.externalId));
       if (known.length) {
+        const store = keepOr(clears(scope, 'store'), sql`u.store`, sql`o.store`);
+        const deliveredAt = keepOr(clears(scope, 'deliveredAt'), sql`u.delivered_at`, sql`o.delivered_at`);
         const upd = await query<{ external_id: string }>(
           tx,
-          sql`update ${orders} o set channel = u.channel, store = u.store, delivered_at = coalesce(u.delivered_at, o.delivered_at), version = o.version + 1, updated_at = now()
+          sql`update ${orders} o set channel = u.channel, store = ${store}, delivered_at = ${deliveredAt}, version = o.version + 1, updated_at = now()
               from unnest(${arr(known.map((g) => g.externalId), 'text')}, ${arr(known.map((g) => g.channel), 'text')}, ${arr(known.map((g) => g.store), 'text')},
                 ${arr(known.map((g) => g.deliveredAt?.toUTC().toISO() ?? null), 'timestamptz')}) as u(external_id, channel, store, delivered_at)
               where o.tenant_id = ${tenantId} and o.external_id = u.external_id
-                and (o.channel, o.store, o.delivered_at) is distinct from (u.channel, u.store, coalesce(u.delivered_at, o.delivered_at))
+                and (o.channel, o.store, o.delivered_at) is distinct from (u.channel, ${store}, ${deliveredAt})
               returning o.external_id`,
         );
         const changed = new Set(upd.map((u) => u.external_id));
@@ -202,6 +210,18 @@ export function ordersImporter(scope: RunScope): KindImporter {
         await tx.execute(sql`insert into ${orderItems} (tenant_id, order_id, line_no, product_id, sku, name, quantity, unit_price_fen, discount_fen, total_fen, unit_cost_fen)
           select ${tenantId}, u.* from unnest(${arr(pick(i.order), 'uuid')}, ${arr(pick(i.no), 'int')}, ${arr(pick(i.pid), 'uuid')}, ${arr(pick(i.sku), 'text')}, ${arr(pick(i.name), 'text')},
             ${arr(pick(i.qty), 'int')}, ${arr(pick(i.unit), 'bigint')}, ${arr(pick(i.disc), 'bigint')}, ${arr(pick(i.total), 'bigint')}, ${arr(pick(i.cost), 'bigint')}) as u`);
+        // the orders module's own payload (orders.service createOrderInTx) plus when it was sold and where it came
+        // from. Only recent sales get one: older rows are history (a migration from another system), which the
+        // import's own set-based aggregate and tier refresh covers; an event each would queue a subscriber job
+        // per order and webhook delivery for years of orders nobody acts on any more.
+        const recentSince = Date.now() - RECENT_ORDER_DAYS * 86_400_000;
+        await emitEvents(
+          tx,
+          { tenantId },
+          o.id.flatMap((id, n) =>
+            kept.has(id) && new Date(o.at[n]).getTime() >= recentSince ? [{ type: 'order.created', entityType: 'order', entityId: id, payload: { orderId: id, customerId: o.cust[n], number: o.number[n], totalFen: o.total[n], soldAt: o.at[n], imported: true } }] : [],
+          ),
+        );
         fresh.forEach((g, n) => {
           if (kept.has(o.id[n])) {
             out.inserted += g.rows.length;

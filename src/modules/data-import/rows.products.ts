@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { rows as query, type Tx } from '../../platform/db/db.ts';
 import { productCategories, products } from '../catalog/index.ts';
 import type { SheetRow } from './sheet.read.ts';
 import { parseBool, parseInteger, parseMoney } from './sheet.values.ts';
-import { arr, emptyOutcome, RowReader, type ChunkOutcome, type KindImporter, type RunScope } from './rows.common.ts';
+import { arr, clears, emptyOutcome, keepOr, RowReader, type ChunkOutcome, type KindImporter, type RunScope } from './rows.common.ts';
 
 interface ProductRow {
   sku: string;
@@ -19,10 +18,21 @@ interface ProductRow {
   costFen: number | null;
 }
 
-/** Optional columns: an unmapped or empty cell keeps the stored value (coalesce), a value replaces it. */
-const optional = ['name_en', 'model', 'brand', 'category_id', 'warranty_months', 'serial_tracked', 'cost_fen'] as const;
+/**
+ * Optional columns and their fields. An unmapped column keeps the stored value; an empty cell keeps it too,
+ * or with `blankCells: 'clear'` empties it (serial tracking, which cannot be empty, goes back to its default: off).
+ */
+const optional = [
+  { column: 'name_en', field: 'nameEn', cleared: sql`null` },
+  { column: 'model', field: 'model', cleared: sql`null` },
+  { column: 'brand', field: 'brand', cleared: sql`null` },
+  { column: 'category_id', field: 'category', cleared: sql`null` },
+  { column: 'warranty_months', field: 'warrantyMonths', cleared: sql`null` },
+  { column: 'serial_tracked', field: 'serialTracked', cleared: sql`false` },
+  { column: 'cost_fen', field: 'cost', cleared: sql`null` },
+] as const;
 
-/** Products: upsert by SKU in one INSERT … ON CONFLICT per chunk; the WHERE leaves equal rows untouched. */
+/** Products: upsert by SKU, two statements per chunk; the update's WHERE leaves equal rows untouched. */
 export function productsImporter(scope: RunScope): KindImporter {
   const { tenantId } = scope;
   const seen = new Map<string, number>();
@@ -67,27 +77,35 @@ export function productsImporter(scope: RunScope): KindImporter {
         valid.push({ sku, name, nameEn, model, brand, categoryId: catId, warrantyMonths, serialTracked, priceFen, costFen });
       }
       if (valid.length === 0) return out;
-      const col = (c: string) => sql.raw(`coalesce(excluded.${c}, p.${c})`);
-      const set: SQL[] = [sql`name = excluded.name`, sql`price_fen = excluded.price_fen`, ...optional.map((c) => sql`${sql.raw(c)} = ${col(c)}`)];
-      const now = sql.join([sql`p.name`, sql`p.price_fen`, ...optional.map((c) => sql.raw(`p.${c}`))], sql`, `);
-      const next = sql.join([sql`excluded.name`, sql`excluded.price_fen`, ...optional.map(col)], sql`, `);
-      const written = await query<{ inserted: boolean }>(
+      const u = {
+        sku: arr(valid.map((v) => v.sku), 'text'), name: arr(valid.map((v) => v.name), 'text'), nameEn: arr(valid.map((v) => v.nameEn), 'text'), model: arr(valid.map((v) => v.model), 'text'),
+        brand: arr(valid.map((v) => v.brand), 'text'), categoryId: arr(valid.map((v) => v.categoryId), 'uuid'), warrantyMonths: arr(valid.map((v) => v.warrantyMonths), 'int'),
+        serialTracked: arr(valid.map((v) => v.serialTracked), 'boolean'), priceFen: arr(valid.map((v) => v.priceFen), 'bigint'), costFen: arr(valid.map((v) => v.costFen), 'bigint'),
+      };
+      const source = sql`unnest(${u.sku}, ${u.name}, ${u.nameEn}, ${u.model}, ${u.brand}, ${u.categoryId}, ${u.warrantyMonths}, ${u.serialTracked}, ${u.priceFen}, ${u.costFen})
+        as u(sku, name, name_en, model, brand, category_id, warranty_months, serial_tracked, price_fen, cost_fen)`;
+      const next = optional.map((o) => keepOr(clears(scope, o.field), sql.raw(`u.${o.column}`), sql.raw(`p.${o.column}`), o.cleared));
+      const updated = await query<{ sku: string }>(
         tx,
-        sql`insert into ${products} as p (tenant_id, id, sku, name, name_en, model, brand, category_id, warranty_months, serial_tracked, price_fen, cost_fen)
-            select ${tenantId}, u.id, u.sku, u.name, u.name_en, u.model, u.brand, u.category_id, u.warranty_months, coalesce(u.serial_tracked, false), u.price_fen, u.cost_fen
-            from unnest(${arr(valid.map(() => randomUUID()), 'uuid')}, ${arr(valid.map((v) => v.sku), 'text')}, ${arr(valid.map((v) => v.name), 'text')}, ${arr(valid.map((v) => v.nameEn), 'text')},
-              ${arr(valid.map((v) => v.model), 'text')}, ${arr(valid.map((v) => v.brand), 'text')}, ${arr(valid.map((v) => v.categoryId), 'uuid')}, ${arr(valid.map((v) => v.warrantyMonths), 'int')},
-              ${arr(valid.map((v) => v.serialTracked), 'boolean')}, ${arr(valid.map((v) => v.priceFen), 'bigint')}, ${arr(valid.map((v) => v.costFen), 'bigint')})
-              as u(id, sku, name, name_en, model, brand, category_id, warranty_months, serial_tracked, price_fen, cost_fen)
-            on conflict (tenant_id, sku) do update set ${sql.join(set, sql`, `)}, version = p.version + 1, updated_at = now()
-              where (${now}) is distinct from (${next})
-            returning (xmax = 0) as inserted`,
+        sql`update ${products} p set name = u.name, price_fen = u.price_fen, ${sql.join(optional.map((o, n) => sql`${sql.raw(o.column)} = ${next[n]}`), sql`, `)}, version = p.version + 1, updated_at = now()
+            from ${source}
+            where p.tenant_id = ${tenantId} and p.sku = u.sku
+              and (p.name, p.price_fen, ${sql.join(optional.map((o) => sql.raw(`p.${o.column}`)), sql`, `)}) is distinct from (u.name, u.price_fen, ${sql.join(next, sql`, `)})
+            returning p.sku`,
       );
-      for (const w of written) {
-        if (w.inserted) out.inserted++;
-        else out.updated++;
-      }
-      out.unchanged += valid.length - written.length;
+      // a concurrent import of the same SKU may insert it first: then this row is one more unchanged
+      const inserted = await query<{ sku: string }>(
+        tx,
+        sql`insert into ${products} (tenant_id, sku, name, name_en, model, brand, category_id, warranty_months, serial_tracked, price_fen, cost_fen)
+            select ${tenantId}, u.sku, u.name, u.name_en, u.model, u.brand, u.category_id, u.warranty_months, coalesce(u.serial_tracked, false), u.price_fen, u.cost_fen
+            from ${source}
+            where not exists (select 1 from ${products} p where p.tenant_id = ${tenantId} and p.sku = u.sku)
+            on conflict (tenant_id, sku) do nothing
+            returning sku`,
+      );
+      out.updated += updated.length;
+      out.inserted += inserted.length;
+      out.unchanged += valid.length - updated.length - inserted.length;
       return out;
     },
   };

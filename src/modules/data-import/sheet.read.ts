@@ -32,6 +32,8 @@ export interface OpenedSheet {
   headers: string[];
   /** data rows (the header row not counted; blank rows counted, they are skipped when read) */
   total: number;
+  /** the first non-blank data rows, for the mapping editor (read in the checking pass) */
+  sample: Cell[][];
   /** the data rows from the `skip`-th on, in order */
   rows(skip?: number): AsyncIterable<SheetRow>;
 }
@@ -73,11 +75,15 @@ function detectDelimiter(firstLine: string): string {
   return counts[0].n > 0 ? counts[0].d : ',';
 }
 
+/** The file in 1 MiB pieces: a stream of one huge chunk would be decoded and parsed in one go. */
+function* slices(buf: Buffer): Generator<Buffer> {
+  for (let i = 0; i < buf.length; i += 1 << 20) yield buf.subarray(i, i + (1 << 20));
+}
+
+const SAMPLE_ROWS = 5;
+
 function csvRecords(buf: Buffer, encoding: Exclude<SheetEncoding, 'xlsx'>, delimiter: string): AsyncIterable<string[]> {
-  const slices = (function* () {
-    for (let i = 0; i < buf.length; i += 1 << 20) yield buf.subarray(i, i + (1 << 20));
-  })();
-  let source: NodeJS.ReadableStream = Readable.from(slices);
+  let source: NodeJS.ReadableStream = Readable.from(slices(buf));
   if (encoding === 'gb18030' || encoding === 'utf-16le') source = source.pipe(iconv.decodeStream(encoding));
   // relax_quotes: a stray quote inside an unquoted cell (尺寸 15" 屏) is text, as Excel reads it
   const parser = parse({ bom: true, delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, encoding: 'utf8' });
@@ -89,16 +95,20 @@ const blank = (cells: Cell[]) => cells.every((c) => typeof c === 'string' && c.t
 
 async function openCsv(buf: Buffer): Promise<OpenedSheet> {
   const encoding = detectEncoding(buf);
-  const sample = decodeSample(buf, encoding);
-  if (!looksLikeText(sample)) throw new SheetFileError('not_a_spreadsheet');
-  const delimiter = detectDelimiter(sample.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]);
+  const head = decodeSample(buf, encoding);
+  if (!looksLikeText(head)) throw new SheetFileError('not_a_spreadsheet');
+  const delimiter = detectDelimiter(head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]);
   let headers: string[] | null = null;
   let total = 0;
+  const sample: Cell[][] = [];
   try {
     // a full pass before anything is written: a file that breaks half-way fails here, not after half an import
     for await (const rec of csvRecords(buf, encoding, delimiter)) {
       if (headers === null) headers = rec.map((h) => h.trim());
-      else total++;
+      else {
+        total++;
+        if (sample.length < SAMPLE_ROWS && !blank(rec)) sample.push(rec);
+      }
     }
   } catch (e) {
     if (e instanceof CsvError) throw new SheetFileError('csv_malformed', { line: Number((e as CsvError & { lines?: number }).lines ?? 0) });
@@ -111,6 +121,7 @@ async function openCsv(buf: Buffer): Promise<OpenedSheet> {
     encoding,
     headers: header,
     total,
+    sample,
     async *rows(skip = 0) {
       let n = -1;
       for await (const rec of csvRecords(buf, encoding, delimiter)) {
@@ -134,30 +145,86 @@ function cellValue(v: ExcelJS.CellValue): Cell {
   return '';
 }
 
-async function openXlsx(buf: Buffer): Promise<OpenedSheet> {
-  const wb = new ExcelJS.Workbook();
+/**
+ * The streaming reader's options. Styles are read (unlike hyperlinks): without them a date cell comes back as
+ * its serial number (33663 instead of 1992-02-29); styles.xml is small whatever the row count. Shared strings
+ * are cached: a cell refers to them by index.
+ */
+const xlsxOptions = { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit' } as const;
+
+interface XlsxRecord {
+  row: number;
+  cells: Cell[];
+}
+
+/**
+ * The rows with values of the first worksheet that has any, streamed from the file: of the workbook only the
+ * shared strings table is held in memory, never the rows' cell objects. Every part of the file is read to its end, even when the caller stops early: the reader keeps
+ * worksheets that come before the shared strings (as Excel and exceljs write them) in temporary files that
+ * it deletes only after reading them, and a truncated file only shows as an error at its end.
+ */
+async function* xlsxRecords(buf: Buffer): AsyncGenerator<XlsxRecord> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(slices(buf)), xlsxOptions);
+  const sheets = reader[Symbol.asyncIterator]();
+  let rows: AsyncIterator<ExcelJS.Row> | null = null;
+  let finished = false;
   try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    let taken = false;
+    for (let s = await sheets.next(); !s.done; s = await sheets.next()) {
+      rows = s.value[Symbol.asyncIterator]();
+      let had = false;
+      for (let r = await rows.next(); !r.done; r = await rows.next()) {
+        if (taken || !r.value.hasValues) continue;
+        had = true;
+        const values = Array.isArray(r.value.values) ? r.value.values.slice(1) : [];
+        yield { row: r.value.number, cells: Array.from({ length: values.length }, (_, i) => cellValue(values[i])) };
+      }
+      rows = null;
+      if (had) taken = true;
+    }
+    finished = true;
+  } finally {
+    if (!finished) {
+      // the caller stopped (or failed) half-way: read the rest so the reader releases its temporary files
+      try {
+        if (rows) while (!(await rows.next()).done);
+        while (!(await sheets.next()).done);
+      } catch {
+        // the file was read before; an error now changes nothing for a caller that has stopped
+      }
+    }
+  }
+}
+
+async function openXlsx(buf: Buffer): Promise<OpenedSheet> {
+  let headers: string[] | null = null;
+  let total = 0;
+  const sample: Cell[][] = [];
+  try {
+    // a full pass before anything is written: a truncated file ends in an error here
+    for await (const r of xlsxRecords(buf)) {
+      if (headers === null) headers = r.cells.map((c) => (c instanceof Date ? c.toISOString() : c.trim()));
+      else {
+        total++;
+        if (sample.length < SAMPLE_ROWS && !blank(r.cells)) sample.push(r.cells);
+      }
+    }
   } catch {
     throw new SheetFileError('broken_xlsx');
   }
-  const ws = wb.worksheets.find((s) => s.actualRowCount > 0);
-  if (!ws) throw new SheetFileError('empty_file');
-  const all: SheetRow[] = [];
-  ws.eachRow({ includeEmpty: false }, (r, rowNumber) => {
-    const values = Array.isArray(r.values) ? r.values.slice(1) : [];
-    all.push({ row: rowNumber, index: all.length - 1, cells: Array.from({ length: values.length }, (_, i) => cellValue(values[i])) });
-  });
-  const [head, ...data] = all;
-  const headers = head.cells.map((c) => (c instanceof Date ? c.toISOString() : c.trim()));
-  if (headers.every((h) => h === '')) throw new SheetFileError('empty_file');
+  if (!headers || headers.every((h) => h === '')) throw new SheetFileError('empty_file');
   return {
     format: 'xlsx',
     encoding: 'xlsx',
     headers,
-    total: data.length,
+    total,
+    sample,
     async *rows(skip = 0) {
-      for (const r of data.slice(skip)) if (!blank(r.cells)) yield r;
+      let index = -1;
+      for await (const r of xlsxRecords(buf)) {
+        if (index >= skip && !blank(r.cells)) yield { row: r.row, index, cells: r.cells };
+        index++;
+      }
     },
   };
 }

@@ -10,8 +10,9 @@ import { orders } from './orders.schema.ts';
  *  - orders_count, first_order_at, last_order_at: orders that still count (not cancelled, not fully refunded);
  *  - revenue_fen: net revenue after refunds, Σ (total − refunded);
  *  - clv_fen: historical CLV, Σ over lines of net revenue − net cost, a line of unknown cost counting its
- *    revenue (see clv.contract.ts; the line refund share is floor(total × refunded_qty / qty), as in
- *    lineRefundedFen).
+ *    revenue (see clv.contract.ts). Net revenue is total − refunded_fen, the money every adjustment returned
+ *    on the line, so an amount refund (price protection, goodwill) lowers CLV by exactly its amount while
+ *    the cost of the units the customer keeps stays.
  * Customers without orders get zeros. The ids travel as one text parameter, so there is no parameter limit.
  * Aggregates do not bump the customer's `version`: they are not an edit, and must not make a form stale.
  */
@@ -36,8 +37,7 @@ export async function refreshCustomerAggregates(q: Queryable, tenantId: string, 
       group by o.customer_id),
     m as (
       select o.customer_id,
-        sum((i.total_fen - coalesce((i.total_fen * i.refunded_quantity) / nullif(i.quantity, 0), 0))
-            - coalesce(i.unit_cost_fen * (i.quantity - i.refunded_quantity), 0))::bigint as clv
+        sum((i.total_fen - i.refunded_fen) - coalesce(i.unit_cost_fen * (i.quantity - i.refunded_quantity), 0))::bigint as clv
       from orders o
       join order_items i on i.tenant_id = o.tenant_id and i.order_id = o.id
       where o.tenant_id = ${tenantId} and o.customer_id in (select id from ids)

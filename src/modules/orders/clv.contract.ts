@@ -5,8 +5,9 @@ import { z } from 'zod';
  *
  * Historical CLV = Σ over the customer's order lines of (net revenue − net cost), where a line whose unit
  * cost is unknown contributes its net revenue. Net = after refunds: a line with q units of which r were
- * refunded keeps total − floor(total × r / q) of revenue and unit cost × (q − r) of cost. Cancelled and
- * fully refunded orders therefore contribute 0. (Kept on `customers.clv_fen` by refreshCustomerAggregates.)
+ * refunded keeps total − (money refunded on it, units and amounts) of revenue and unit cost × (q − r) of
+ * cost; an amount refund (price protection, goodwill) lowers revenue only, the goods stay. Cancelled
+ * orders therefore contribute 0. (Kept on `customers.clv_fen` by refreshCustomerAggregates.)
  *
  * Predicted CLV = average order value × purchases per year × expected lifetime (years) × margin rate, with
  *  - average order value = net revenue ÷ number of orders that still count (not cancelled, not fully refunded);

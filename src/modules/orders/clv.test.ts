@@ -1,41 +1,49 @@
 import { describe, expect, it } from 'vitest';
 import { predictedClv, purchasesPerYear } from './clv.contract.ts';
-import { lineRefundedFen } from './orders.contract.ts';
 
 const now = new Date('2026-12-01T00:00:00Z');
 const yearsAgo = (y: number) => new Date(now.getTime() - y * 365.25 * 86_400_000);
 
+type Line = { total: number; qty: number; refunded: number; refundedFen: number; unitCost: number | null };
+
 /**
  * Historical CLV worked by hand, line by line, exactly as refreshCustomerAggregates computes it in SQL:
- * net revenue = total − floor(total × refunded / qty); net cost = unit cost × (qty − refunded), 0 when unknown.
+ * net revenue = total − money refunded on the line (units and amounts); net cost = unit cost × (qty − refunded
+ * units), 0 when unknown.
  */
-function historical(lines: { total: number; qty: number; refunded: number; unitCost: number | null }[]): number {
-  return lines.reduce((s, l) => s + (l.total - lineRefundedFen(l.total, l.qty, l.refunded)) - (l.unitCost === null ? 0 : l.unitCost * (l.qty - l.refunded)), 0);
+function historical(lines: Line[]): number {
+  return lines.reduce((s, l) => s + (l.total - l.refundedFen) - (l.unitCost === null ? 0 : l.unitCost * (l.qty - l.refunded)), 0);
 }
 
 describe('historical CLV (PRODUCT.md KPI section)', () => {
-  const cases: { name: string; lines: { total: number; qty: number; refunded: number; unitCost: number | null }[]; expected: number }[] = [
-    { name: 'one line, cost known: revenue − cost', lines: [{ total: 329900, qty: 1, refunded: 0, unitCost: 250000 }], expected: 79900 },
-    { name: 'cost unknown counts the revenue', lines: [{ total: 50000, qty: 1, refunded: 0, unitCost: null }], expected: 50000 },
+  const cases: { name: string; lines: Line[]; expected: number }[] = [
+    { name: 'one line, cost known: revenue − cost', lines: [{ total: 329900, qty: 1, refunded: 0, refundedFen: 0, unitCost: 250000 }], expected: 79900 },
+    { name: 'cost unknown counts the revenue', lines: [{ total: 50000, qty: 1, refunded: 0, refundedFen: 0, unitCost: null }], expected: 50000 },
     {
       name: 'mixed: 2 × 3000 less 100 discount at 2000 cost, plus a 500 line of unknown cost',
       lines: [
-        { total: 590000, qty: 2, refunded: 0, unitCost: 200000 },
-        { total: 50000, qty: 1, refunded: 0, unitCost: null },
+        { total: 590000, qty: 2, refunded: 0, refundedFen: 0, unitCost: 200000 },
+        { total: 50000, qty: 1, refunded: 0, refundedFen: 0, unitCost: null },
       ],
       expected: 190000 + 50000,
     },
     {
       name: 'one of two units refunded: half the revenue and half the cost go',
       lines: [
-        { total: 590000, qty: 2, refunded: 1, unitCost: 200000 },
-        { total: 50000, qty: 1, refunded: 0, unitCost: null },
+        { total: 590000, qty: 2, refunded: 1, refundedFen: 295000, unitCost: 200000 },
+        { total: 50000, qty: 1, refunded: 0, refundedFen: 0, unitCost: null },
       ],
       expected: 95000 + 50000,
     },
-    { name: 'fully refunded line contributes nothing', lines: [{ total: 590000, qty: 2, refunded: 2, unitCost: 200000 }], expected: 0 },
-    { name: 'rounding: 1 of 3 units of 3000.02 refunded keeps 2000.02', lines: [{ total: 300002, qty: 3, refunded: 1, unitCost: null }], expected: 200002 },
-    { name: 'selling below cost is a negative margin', lines: [{ total: 100000, qty: 1, refunded: 0, unitCost: 120000 }], expected: -20000 },
+    { name: 'fully refunded line contributes nothing', lines: [{ total: 590000, qty: 2, refunded: 2, refundedFen: 590000, unitCost: 200000 }], expected: 0 },
+    { name: 'rounding: 1 of 3 units of 3000.02 refunded keeps 2000.02', lines: [{ total: 300002, qty: 3, refunded: 1, refundedFen: 100000, unitCost: null }], expected: 200002 },
+    {
+      name: 'an amount refund (price protection 200.00) lowers revenue only; the goods and their cost stay',
+      lines: [{ total: 329900, qty: 1, refunded: 0, refundedFen: 20000, unitCost: 250000 }],
+      expected: 79900 - 20000,
+    },
+    { name: 'the whole price back without the goods leaves the cost: a negative margin', lines: [{ total: 329900, qty: 1, refunded: 0, refundedFen: 329900, unitCost: 250000 }], expected: -250000 },
+    { name: 'selling below cost is a negative margin', lines: [{ total: 100000, qty: 1, refunded: 0, refundedFen: 0, unitCost: 120000 }], expected: -20000 },
   ];
   for (const c of cases) it(c.name, () => expect(historical(c.lines)).toBe(c.expected));
 });

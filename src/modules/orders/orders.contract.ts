@@ -7,13 +7,18 @@ export const OrderChannel = z.enum(['online', 'offline_store', 'distributor']);
 export type OrderChannel = z.infer<typeof OrderChannel>;
 export const OrderStatus = z.enum(['placed', 'partially_refunded', 'refunded', 'cancelled']);
 export type OrderStatus = z.infer<typeof OrderStatus>;
-export const AdjustmentKind = z.enum(['cancel', 'refund']);
+/** `refund`: units (goods back) or the rest of the order; `amount_refund`: money only, goods stay (价保 / 退差价 / goodwill). */
+export const AdjustmentKind = z.enum(['cancel', 'refund', 'amount_refund']);
 export type AdjustmentKind = z.infer<typeof AdjustmentKind>;
 export const OrderSource = z.enum(['manual', 'import', 'api']);
 
 /**
  * Status changes, as data. A cancel voids a sale nothing of which was refunded yet (it refunds everything);
  * afterwards only refunds remain possible. `refunded` and `cancelled` are final: net revenue is 0.
+ * A refund of either kind leads to `refunded` when afterwards every unit is refunded or the whole order
+ * amount is back with the customer (refundedFen = totalFen > 0), else to `partially_refunded`. So an amount
+ * refund of the full price ends the order even though the goods stay with the customer: nothing is left
+ * to refund, and goods coming back later are a return, not an order adjustment.
  */
 export const orderTransitions: Record<OrderStatus, OrderStatus[]> = {
   placed: ['partially_refunded', 'refunded', 'cancelled'],
@@ -67,13 +72,24 @@ export type UpdateOrder = z.infer<typeof UpdateOrder>;
 export const CancelOrder = z.object({ version: z.number().int().positive(), reason: z.string().trim().min(1).max(500) });
 export type CancelOrder = z.infer<typeof CancelOrder>;
 
-/** Without lineNo: the rest of the whole order. With lineNo: `quantity` units of that line (default all left). */
-export const RefundOrder = z.object({
-  version: z.number().int().positive(),
-  lineNo: z.number().int().min(1).optional(),
-  quantity: z.number().int().min(1).optional(),
-  reason: z.string().trim().min(1).max(500),
-});
+/**
+ * By units — without lineNo: the rest of the whole order; with lineNo: `quantity` units of that line (default
+ * all left). By amount — `amountFen` (not with `quantity`): money back without goods (price protection,
+ * goodwill), for one line or, without lineNo, for the order (spread over its lines in proportion to what each
+ * has left, largest remainder first). Capped by what is still refundable: the line's or the order's total
+ * minus everything any adjustment refunded already. Refunded quantities do not change.
+ */
+export const RefundOrder = z
+  .object({
+    version: z.number().int().positive(),
+    lineNo: z.number().int().min(1).optional(),
+    quantity: z.number().int().min(1).optional(),
+    amountFen: z.number().int().min(1).max(1e15).optional(),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .superRefine((v, ctx) => {
+    if (v.amountFen !== undefined && v.quantity !== undefined) ctx.addIssue({ code: 'custom', path: ['amountFen'], message: 'amountFen excludes quantity', params: { code: 'errors.refund_amount_with_quantity' } });
+  });
 export type RefundOrder = z.infer<typeof RefundOrder>;
 
 export const OrderItem = z.object({
@@ -88,6 +104,7 @@ export const OrderItem = z.object({
   totalFen: z.number().int(),
   unitCostFen: z.number().int().nullable(),
   refundedQuantity: z.number().int(),
+  /** money refunded on this line by every adjustment: units and amounts */
   refundedFen: z.number().int(),
   serialTracked: z.boolean(),
   serialNumbers: z.array(z.string()),
@@ -154,6 +171,8 @@ export const OrderFilters = z.object({
   to: z.iso.date().optional(),
   /** order number or external id */
   q: z.string().trim().max(200).optional(),
+  /** orders with a line carrying this serial number (exact) */
+  serial: z.string().trim().min(1).max(100).optional(),
 });
 export type OrderFilters = z.infer<typeof OrderFilters>;
 export const OrderListQuery = PageQuery.extend(OrderFilters.shape);
@@ -161,14 +180,40 @@ export type OrderListQuery = z.infer<typeof OrderListQuery>;
 export const OrderExportQuery = OrderFilters.extend({ format: ExportFormat.default('csv') });
 
 /**
- * Line refunds are pro rata and exact in fen: after `r` of `q` units are refunded, the line has refunded
- * floor(total × r / q). Each refund takes the difference, so the last unit takes the rounding remainder
- * and a fully refunded line has refunded exactly its total. The server and the live totals in the UI
- * use this one function.
+ * Money a unit refund returns: the units' share of what is still refundable on the line,
+ * floor(left × units ÷ units not refunded yet), the last units taking all that is left. Without earlier
+ * amount refunds this is pro rata of the line total; after a price protection the returned units give back
+ * their share of the reduced price. A fully refunded line has refunded exactly its total. The server and the
+ * refund dialog's preview use this one function (BigInt: totals up to 10^16 fen stay exact).
  */
-export function lineRefundedFen(totalFen: number, quantity: number, refundedQuantity: number): number {
-  if (quantity <= 0) return 0;
-  return Math.floor((totalFen * refundedQuantity) / quantity);
+export function unitRefundFen(line: { quantity: number; refundedQuantity: number; totalFen: number; refundedFen: number }, units: number): number {
+  const unitsLeft = line.quantity - line.refundedQuantity;
+  const left = Math.max(0, line.totalFen - line.refundedFen);
+  if (units <= 0 || unitsLeft <= 0) return 0;
+  if (units >= unitsLeft) return left;
+  return Number((BigInt(left) * BigInt(units)) / BigInt(unitsLeft));
+}
+
+/** What an amount refund may still return on a line. */
+export const lineRefundableFen = (line: { totalFen: number; refundedFen: number }) => Math.max(0, line.totalFen - line.refundedFen);
+
+/**
+ * Spreads an order-level amount over the lines in proportion to what each has left (largest remainder
+ * method, ties to the lower line number), so no line gets more than it has left when amount ≤ Σ left.
+ */
+export function spreadAmount(lines: { lineNo: number; leftFen: number }[], amountFen: number): { lineNo: number; amountFen: number }[] {
+  const open = lines.filter((l) => l.leftFen > 0);
+  const total = BigInt(open.reduce((s, l) => s + l.leftFen, 0));
+  if (total === 0n) return [];
+  const amount = BigInt(amountFen);
+  const parts = open.map((l) => ({ lineNo: l.lineNo, base: (amount * BigInt(l.leftFen)) / total, rest: (amount * BigInt(l.leftFen)) % total }));
+  let short = amount - parts.reduce((s, p) => s + p.base, 0n);
+  for (const p of [...parts].sort((a, b) => (b.rest === a.rest ? a.lineNo - b.lineNo : b.rest > a.rest ? 1 : -1))) {
+    if (short === 0n) break;
+    p.base += 1n;
+    short -= 1n;
+  }
+  return parts.filter((p) => p.base > 0n).map((p) => ({ lineNo: p.lineNo, amountFen: Number(p.base) }));
 }
 
 /** Line arithmetic (also the UI's live totals): quantity × unit price − discount. */

@@ -33,6 +33,7 @@ function orderColumns(locale: 'en' | 'zh-CN'): ExportColumn<OrderWithItems>[] {
     { header: { en: 'Sale date', 'zh-CN': '销售日期' }, value: (o) => new Date(o.orderedAt) },
     { header: { en: 'Delivery date', 'zh-CN': '交付日期' }, value: (o) => (o.deliveredAt ? new Date(o.deliveredAt) : null) },
     { header: { en: 'Items', 'zh-CN': '商品' }, value: (o) => o.items.map((i) => `${i.sku}×${i.quantity}`).join('; ') },
+    { header: { en: 'Serial numbers', 'zh-CN': '序列号' }, value: (o) => o.items.flatMap((i) => i.serialNumbers).join(' ') || null },
     { header: { en: 'Subtotal (CNY)', 'zh-CN': '小计（元）' }, value: (o) => yuan(o.subtotalFen) },
     { header: { en: 'Discount (CNY)', 'zh-CN': '折扣（元）' }, value: (o) => yuan(o.discountFen) },
     { header: { en: 'Total (CNY)', 'zh-CN': '合计（元）' }, value: (o) => yuan(o.totalFen) },
@@ -45,7 +46,7 @@ function orderColumns(locale: 'en' | 'zh-CN'): ExportColumn<OrderWithItems>[] {
 export function ordersRoutes(app: App) {
   app.get(
     '/api/v1/orders',
-    { config: { access: 'orders.read' }, schema: { tags, summary: 'Orders, newest sale first: filter by customer, channel, store, status, product, sale date range', querystring: OrderListQuery, response: { 200: page(Order) } } },
+    { config: { access: 'orders.read' }, schema: { tags, summary: 'Orders, newest sale first: filter by customer, channel, store, status, product, sale date range, serial number', querystring: OrderListQuery, response: { 200: page(Order) } } },
     (req) => listOrders(req.ctx, req.query),
   );
   app.get('/api/v1/orders/export', { config: { access: 'orders.read' }, schema: { tags, summary: 'The filtered order list as CSV (UTF-8 with BOM) or XLSX', querystring: OrderExportQuery } }, (req, reply) => {
@@ -96,7 +97,7 @@ export function ordersRoutes(app: App) {
   );
   app.post(
     '/api/v1/orders/:id/refunds',
-    { config: { access: 'orders.write' }, schema: { tags, summary: 'Refund the rest of the order, or some units of one line (pro rata in fen; kept as history)', params: IdParam, body: RefundOrder, response: { 200: OrderDetail } } },
+    { config: { access: 'orders.write' }, schema: { tags, summary: 'Refund the rest of the order, some units of one line (their share of what the line has left), or an amount without goods (amountFen: price protection, goodwill; capped by what is left); kept as history', params: IdParam, body: RefundOrder, response: { 200: OrderDetail } } },
     (req) => refundOrder(req.ctx, req.params.id, req.body),
   );
 }

@@ -65,9 +65,16 @@ export const orderItems = pgTable(
     totalFen: bigint('total_fen', { mode: 'number' }).notNull(),
     unitCostFen: bigint('unit_cost_fen', { mode: 'number' }),
     refundedQuantity: integer('refunded_quantity').notNull().default(0),
+    /** Money refunded on this line by every adjustment (units and amounts), fen; Σ over lines = orders.refunded_fen. */
+    refundedFen: bigint('refunded_fen', { mode: 'number' }).notNull().default(0),
     serialNumbers: text('serial_numbers').array().notNull().default([]),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.orderId, t.lineNo] }), index('order_items_product_idx').on(t.tenantId, t.productId)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.orderId, t.lineNo] }),
+    index('order_items_product_idx').on(t.tenantId, t.productId),
+    // serial look-ups (`serial_numbers @> array[…]`) without a scan; btree_gin (0003) lets tenant_id lead
+    index('order_items_serials_idx').using('gin', t.tenantId, t.serialNumbers),
+  ],
 );
 
 /** Cancellations and refunds (whole order or one line), kept as history; never deleted. */
@@ -77,7 +84,7 @@ export const orderAdjustments = pgTable(
     tenantId: uuid('tenant_id').notNull(),
     id: uuid('id').notNull().defaultRandom(),
     orderId: uuid('order_id').notNull(),
-    /** cancel | refund */
+    /** cancel | refund | amount_refund */
     kind: text('kind').notNull(),
     /** null = the whole order */
     lineNo: integer('line_no'),

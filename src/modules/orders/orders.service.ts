@@ -12,9 +12,9 @@ import { customers, getCustomers } from '../customers/index.ts';
 import { productsByIds, type Product } from '../catalog/index.ts';
 import { orderAdjustments, orderItems, orders } from './orders.schema.ts';
 import { refreshCustomerAggregates } from './aggregates.ts';
+import { serialClashes } from './serials.ts';
 import {
   CreateOrder as CreateOrderSchema,
-  lineRefundedFen,
   lineTotals,
   type CreateOrder,
   type CreateOrderParsed,
@@ -78,7 +78,7 @@ function toItem(r: ItemRow, product: Product | undefined): OrderItem {
     totalFen: r.totalFen,
     unitCostFen: r.unitCostFen,
     refundedQuantity: r.refundedQuantity,
-    refundedFen: lineRefundedFen(r.totalFen, r.quantity, r.refundedQuantity),
+    refundedFen: r.refundedFen,
     serialTracked: product?.serialTracked ?? false,
     serialNumbers: r.serialNumbers,
     warrantyMonths: product?.effectiveWarrantyMonths ?? 0,
@@ -190,6 +190,7 @@ export async function createOrderInTx(tx: Tx, ctx: Ctx, raw: CreateOrder, opts: 
   const [customer] = await getCustomers(tx, ctx.tenantId, [input.customerId]);
   const products = new Map((await productsByIds(tx, ctx.tenantId, input.items.map((i) => i.productId))).map((p) => [p.id, p]));
   const errors = [...(customer ? [] : [{ path: 'customerId', code: 'errors.unknown_customer' }]), ...checkItems(input, products)];
+  if (!errors.length) errors.push(...(await serialClashes(tx, ctx.tenantId, input.items.map((it, n) => ({ path: `items.${n}.serialNumbers`, productId: it.productId, serialNumbers: it.serialNumbers })))));
   if (errors.length) throw new AppError(422, 'validation_failed', {}, { fieldErrors: errors });
 
   const lines = input.items.map((it, n) => {
@@ -256,12 +257,22 @@ async function updateOrderInTx(tx: Tx, ctx: Ctx, id: string, input: UpdateOrder)
   const before = await getOrderDetail(tx, ctx.tenantId, id);
   if (input.serials?.length) {
     const errors: FieldError[] = [];
+    const seen = new Set<string>();
     input.serials.forEach((s, n) => {
       const line = before.items.find((i) => i.lineNo === s.lineNo);
       if (!line) errors.push({ path: `serials.${n}.lineNo`, code: 'errors.not_found' });
       else if (!line.serialTracked && s.serialNumbers.length) errors.push({ path: `serials.${n}.serialNumbers`, code: 'errors.not_serial_tracked' });
       else if (s.serialNumbers.length && s.serialNumbers.length !== line.quantity) errors.push({ path: `serials.${n}.serialNumbers`, code: 'errors.serial_count', params: { quantity: line.quantity } });
+      for (const serial of s.serialNumbers) {
+        const key = `${line?.productId}\n${serial}`;
+        if (seen.has(key)) errors.push({ path: `serials.${n}.serialNumbers`, code: 'errors.serial_duplicate', params: { serial } });
+        seen.add(key);
+      }
     });
+    if (!errors.length) {
+      const wanted = input.serials.map((s, n) => ({ path: `serials.${n}.serialNumbers`, productId: before.items.find((i) => i.lineNo === s.lineNo)!.productId, serialNumbers: s.serialNumbers }));
+      errors.push(...(await serialClashes(tx, ctx.tenantId, wanted, input.serials.map((s) => ({ orderId: id, lineNo: s.lineNo })))));
+    }
     if (errors.length) throw new AppError(422, 'validation_failed', {}, { fieldErrors: errors });
   }
   const patch = { channel: input.channel ?? current.channel, store: input.store === undefined ? current.store : input.store, deliveredAt, note: input.note === undefined ? current.note : input.note };
@@ -299,6 +310,8 @@ function filterConditions(ctx: Ctx, f: OrderFilters): SQL[] {
   if (f.from) conds.push(sql`${orders.orderedAt} >= ${parseSaleDate(f.from, ctx.timeZone).toISOString()}`);
   if (f.to) conds.push(sql`${orders.orderedAt} < ${DateTime.fromISO(f.to, { zone: ctx.timeZone }).plus({ days: 1 }).startOf('day').toJSDate().toISOString()}`);
   if (f.q) conds.push(sql`(${orders.number} = ${f.q} or ${orders.externalId} = ${f.q})`);
+  // a semi-join on order_items_serials_idx (tenant_id, serial_numbers @> …): no scan of the lines
+  if (f.serial) conds.push(sql`${orders.id} in (select ${orderItems.orderId} from ${orderItems} where ${orderItems.tenantId} = ${ctx.tenantId} and ${orderItems.serialNumbers} @> array[${f.serial}]::text[])`);
   if (f.productId) {
     conds.push(sql`exists (select 1 from ${orderItems} where ${orderItems.tenantId} = ${orders.tenantId} and ${orderItems.orderId} = ${orders.id} and ${orderItems.productId} = ${f.productId})`);
   }

@@ -28,6 +28,15 @@ function fieldErrorKey(issue: { keyword: string; message: string; params: Record
       return { code: 'validation.invalid_value', params: { values: Array.isArray(p.values) ? p.values.join(', ') : '' } };
     case 'unrecognized_keys':
       return { code: 'validation.unrecognized_keys', params: { keys: Array.isArray(p.keys) ? p.keys.join(', ') : '' } };
+    case 'custom': {
+      // a contract's refine may name its own catalogue key (`params: { code: 'errors.…' }`) for a precise message
+      const own = (p.params ?? {}) as Params & { code?: unknown };
+      if (typeof own.code === 'string' && /^(errors|validation)\./.test(own.code)) {
+        const { code, ...rest } = own;
+        return { code, params: rest };
+      }
+      return { code: 'validation.invalid', params: {} };
+    }
     default:
       return { code: 'validation.invalid', params: {} };
   }

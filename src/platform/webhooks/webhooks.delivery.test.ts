@@ -15,6 +15,9 @@ import { signWebhook, verifyWebhookSignature } from './signature.ts';
 import { webhookDeliverySettings, WEBHOOK_DELIVER_JOB, WEBHOOK_MAX_ATTEMPTS } from './webhooks.delivery.ts';
 import { webhookDeliveries } from './webhooks.schema.ts';
 
+// the receivers of these tests listen on loopback, which tenant-chosen targets may not use by default
+process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS = '1';
+
 let database: Database;
 let worker: Worker | undefined;
 const receivers: Receiver[] = [];
@@ -147,7 +150,11 @@ describe('webhook delivery', () => {
     for (const x of r.received) {
       expect(verifyWebhookSignature(secret, x.headers['x-webhook-timestamp'] as string, x.body, x.headers['x-webhook-signature'] as string)).toBe(true);
     }
-    const [job] = await database.db.select().from(jobs).where(and(eq(jobs.tenantId, tenant.id), eq(jobs.name, WEBHOOK_DELIVER_JOB)));
+    // the delivery row is written by the job's handler, the job row right after it returns: wait for that too
+    const job = await waitFor(async () => {
+      const [row] = await database.db.select().from(jobs).where(and(eq(jobs.tenantId, tenant.id), eq(jobs.name, WEBHOOK_DELIVER_JOB)));
+      return row?.status !== 'running' && row;
+    }, 'job finished');
     expect(job).toMatchObject({ status: 'done', attempts: 3, maxAttempts: WEBHOOK_MAX_ATTEMPTS });
   });
 

@@ -1,4 +1,10 @@
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { loadConfig } from '../../config.ts';
+import { decryptSecret, SecretDecryptError } from '../crypto/secrets.ts';
+import { guardedLookup, isPrivateAddress, PrivateTargetError, urlHost } from '../net/private-targets.ts';
 import type { Db, Tx } from '../db/db.ts';
 import { defaultBackoffMs, enqueueMany, registerJob, type JobContext } from '../jobs/queue.ts';
 import { matchesEventType } from '../outbox/event-types.ts';
@@ -61,46 +67,59 @@ export async function fanOutToWebhooks(tx: Tx, events: DomainEvent[]): Promise<v
   await createDeliveries(tx, rows);
 }
 
-/** Reads at most `limit` characters of a response body, then drops the rest (a receiver may send a lot). */
-async function bodyPrefix(res: Response, limit = 300): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return text.slice(0, limit);
-}
-
 interface Attempt {
   ok: boolean;
   statusCode: number | null;
   error: string | null;
 }
 
+/** The attempt's outcome from an error of the request (DNS, connect, refused target, timeout). */
+function failure(e: Error & { code?: string }, aborted: boolean): Attempt {
+  const why = aborted ? `timeout after ${webhookDeliverySettings.timeoutMs} ms` : e instanceof PrivateTargetError || e.code === 'EPRIVATETARGET' ? e.message : (e.code ?? e.message);
+  return { ok: false, statusCode: null, error: why };
+}
+
+/**
+ * node:http rather than fetch: its `lookup` hook lets the connection go to the very address that passed the
+ * private-network check (no second DNS answer in between), and a fresh socket per attempt keeps it that way.
+ */
 async function post(url: string, headers: Record<string, string>, body: string): Promise<Attempt> {
+  const allowPrivate = loadConfig().allowPrivateTargets;
+  const target = new URL(url);
+  const host = urlHost(target);
+  if (!allowPrivate && net.isIP(host) && isPrivateAddress(host)) return failure(new PrivateTargetError(host, host), false);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), webhookDeliverySettings.timeoutMs);
   try {
-    // No redirects: a 3xx could point a signed payload somewhere the admin never configured.
-    const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: controller.signal });
-    if (res.status >= 200 && res.status < 300) {
-      await res.body?.cancel().catch(() => undefined);
-      return { ok: true, statusCode: res.status, error: null };
-    }
-    const text = await bodyPrefix(res);
-    return { ok: false, statusCode: res.status, error: `HTTP ${res.status}${text ? `: ${text}` : ''}` };
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    const why = controller.signal.aborted ? `timeout after ${webhookDeliverySettings.timeoutMs} ms` : (err.cause?.code ?? err.message);
-    return { ok: false, statusCode: null, error: why };
+    return await new Promise<Attempt>((resolve) => {
+      const client = target.protocol === 'https:' ? https : http;
+      // No redirects are followed (node:http never does): a 3xx could point a signed payload somewhere the admin never configured.
+      const req = client.request(
+        target,
+        { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal: controller.signal, agent: false, ...(allowPrivate ? {} : { lookup: guardedLookup }) },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) {
+            res.resume();
+            resolve({ ok: true, statusCode: status, error: null });
+            return;
+          }
+          // at most a short prefix of the answer: a receiver may send a lot
+          let text = '';
+          const done = () => resolve({ ok: false, statusCode: status, error: `HTTP ${status}${text ? `: ${text.slice(0, 300)}` : ''}` });
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text += chunk;
+            if (text.length >= 300) res.destroy();
+          });
+          res.on('end', done);
+          res.on('close', done);
+          res.on('error', done);
+        },
+      );
+      req.on('error', (e) => resolve(failure(e, controller.signal.aborted)));
+      req.end(body);
+    });
   } finally {
     clearTimeout(timer);
   }
@@ -128,6 +147,15 @@ export async function deliverWebhook(db: Db, job: JobContext<DeliverPayload>): P
   // Fixed key order (jsonb does not keep it), so receivers see the documented shape.
   const body = JSON.stringify({ id: env.id, type: env.type, tenantId: env.tenantId, occurredAt: env.occurredAt, data: env.data });
   const timestamp = Math.floor(Date.now() / 1000);
+  let secret: string;
+  try {
+    secret = decryptSecret(sub.secret);
+  } catch (e) {
+    if (!(e instanceof SecretDecryptError)) throw e;
+    // nothing is sent unsigned; the row says why, and the retries give an operator time to restore the key
+    await db.update(webhookDeliveries).set({ status: job.attempt >= job.maxAttempts ? 'failed' : 'retrying', attempts: sql`${webhookDeliveries.attempts} + 1`, lastStatusCode: null, lastError: e.message }).where(where);
+    throw e;
+  }
   const result = await post(
     sub.url,
     {
@@ -137,7 +165,7 @@ export async function deliverWebhook(db: Db, job: JobContext<DeliverPayload>): P
       'x-webhook-event': env.type,
       'x-webhook-delivery': String(delivery.id),
       'x-webhook-timestamp': String(timestamp),
-      'x-webhook-signature': signWebhook(sub.secret, timestamp, body),
+      'x-webhook-signature': signWebhook(secret, timestamp, body),
     },
     body,
   );

@@ -9,7 +9,7 @@ export const webhookSubscriptions = pgTable(
     description: text('description').notNull().default(''),
     /** Event types, or ['*'] for all. */
     events: text('events').array().notNull(),
-    /** HMAC-SHA256 key; shown once on creation, needed again to sign every delivery. */
+    /** HMAC-SHA256 key; shown once on creation, needed again to sign every delivery, so stored encrypted (platform/crypto), not hashed. */
     secret: text('secret').notNull(),
     active: boolean('active').notNull().default(true),
     version: integer('version').notNull().default(1),

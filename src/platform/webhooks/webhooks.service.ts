@@ -1,5 +1,9 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, notLike, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../tenancy/ctx.ts';
+import type { Db } from '../db/db.ts';
+import { loadConfig } from '../../config.ts';
+import { encryptSecret, SECRET_PREFIX } from '../crypto/secrets.ts';
+import { checkTargetHost, PrivateTargetError, urlHost } from '../net/private-targets.ts';
 import { writeAudit } from '../audit/audit.ts';
 import { recordChange } from '../outbox/outbox.ts';
 import { outboxEvents } from '../outbox/outbox.schema.ts';
@@ -49,6 +53,16 @@ function checkedEvents(events: string[]): string[] {
   return [...new Set(events)];
 }
 
+/** A target in the platform's own network is refused on save (and again at delivery, after DNS). */
+async function checkTargetUrl(url: string): Promise<void> {
+  try {
+    await checkTargetHost(urlHost(url), { allowPrivate: loadConfig().allowPrivateTargets });
+  } catch (e) {
+    if (e instanceof PrivateTargetError) throw fieldError('url', 'private_target', 422, { host: e.host, address: e.address });
+    throw e;
+  }
+}
+
 const byId = (ctx: Ctx, id: string) => and(eq(webhookSubscriptions.tenantId, ctx.tenantId), eq(webhookSubscriptions.id, id));
 
 export async function listWebhooks(ctx: Ctx, q: WebhookListQuery) {
@@ -73,11 +87,12 @@ export async function getWebhook(ctx: Ctx, id: string): Promise<WebhookSubscript
 
 export async function createWebhook(ctx: Ctx, input: CreateWebhook): Promise<WebhookCreated> {
   const events = checkedEvents(input.events);
+  await checkTargetUrl(input.url);
   const secret = generateWebhookSecret();
   return ctx.tx(async (tx) => {
     const [row] = await tx
       .insert(webhookSubscriptions)
-      .values({ tenantId: ctx.tenantId, url: input.url, description: input.description ?? '', events, secret })
+      .values({ tenantId: ctx.tenantId, url: input.url, description: input.description ?? '', events, secret: encryptSecret(secret) })
       .returning();
     const subscription = toSubscription(row);
     await recordChange(tx, ctx, { action: 'created', entityType: 'webhook', entityId: row.id, after: subscription });
@@ -87,6 +102,7 @@ export async function createWebhook(ctx: Ctx, input: CreateWebhook): Promise<Web
 
 export async function updateWebhook(ctx: Ctx, id: string, input: UpdateWebhook): Promise<WebhookSubscription> {
   const events = input.events ? checkedEvents(input.events) : undefined;
+  if (input.url !== undefined) await checkTargetUrl(input.url);
   return ctx.tx(async (tx) => {
     const [current] = await tx.select().from(webhookSubscriptions).where(byId(ctx, id)).for('update');
     checkVersion(current, input.version, 'webhook');
@@ -152,4 +168,22 @@ export async function sendTestEvent(ctx: Ctx, id: string): Promise<WebhookDelive
     await writeAudit(tx, ctx, { action: 'tested', entityType: 'webhook', entityId: id, after: { deliveryId: delivery.id } });
     return toDelivery(delivery);
   });
+}
+
+/**
+ * Start-up step: signing secrets stored in plain text before encryption existed are encrypted in place. Runs
+ * across tenants (it is maintenance of the table, not a tenant's action) and touches only unencrypted rows.
+ */
+export async function encryptPlainWebhookSecrets(db: Db): Promise<number> {
+  const plain = await db
+    .select({ tenantId: webhookSubscriptions.tenantId, id: webhookSubscriptions.id, secret: webhookSubscriptions.secret })
+    .from(webhookSubscriptions)
+    .where(notLike(webhookSubscriptions.secret, `${SECRET_PREFIX}%`));
+  for (const r of plain) {
+    await db
+      .update(webhookSubscriptions)
+      .set({ secret: encryptSecret(r.secret) })
+      .where(and(eq(webhookSubscriptions.tenantId, r.tenantId), eq(webhookSubscriptions.id, r.id), eq(webhookSubscriptions.secret, r.secret)));
+  }
+  return plain.length;
 }

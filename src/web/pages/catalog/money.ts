@@ -13,3 +13,16 @@ export function yuanToFen(value: string | number | null | undefined): number | n
 }
 
 export const fenToYuan = (fen: number | null | undefined): number | string => (fen === null || fen === undefined ? '' : fen / 100);
+
+/**
+ * A yuan amount as typed ("12", "12.5", ".5", "1,234.56", "¥12.30") → integer fen, exactly: the decimal string
+ * is split at the point and never multiplied as a float (0.29 × 100 is 28.999… in binary). null unless it is
+ * a non-negative amount with at most two decimals.
+ */
+export function parseYuanToFen(text: string): number | null {
+  const s = text.trim().replace(/^[¥￥]/, '').replace(/[,，\s]/g, '');
+  const m = /^(?:(\d+)(?:\.(\d{0,2}))?|\.(\d{1,2}))$/.exec(s);
+  if (!m) return null;
+  const fen = Number(m[1] ?? '0') * 100 + Number((m[2] ?? m[3] ?? '').padEnd(2, '0'));
+  return Number.isSafeInteger(fen) ? fen : null;
+}

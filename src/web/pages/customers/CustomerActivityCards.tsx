@@ -99,7 +99,18 @@ export function PurchasesCard({ view }: ViewProps) {
                 <Table.Tr key={o.id} data-testid="customer-order">
                   <Table.Td ff="monospace">{o.number}</Table.Td>
                   <Table.Td>{fmt.date(o.orderedAt)}</Table.Td>
-                  <Table.Td>{o.items.map((i) => i.name).join('、')}</Table.Td>
+                  <Table.Td>
+                    {o.items.map((i) => (
+                      <div key={i.lineNo}>
+                        <Text size="sm">{i.name}</Text>
+                        {i.serialNumbers.length > 0 && (
+                          <Text size="xs" c="dimmed" ff="monospace" data-testid="customer-order-serials">
+                            {t('customer360.serials', { serials: i.serialNumbers.join(', ') })}
+                          </Text>
+                        )}
+                      </div>
+                    ))}
+                  </Table.Td>
                   <Table.Td>
                     <Badge size="xs" variant="light" color={statusColors[o.status]}>
                       {t(statusKeys[o.status])}
@@ -175,7 +186,7 @@ export function MessagesCard({ view }: ViewProps) {
               {m.subject ? ` · ${m.subject}` : ''}
             </Text>
             <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-              {t(`customer360.channel_${m.channel === 'email' ? 'email' : 'sms'}`)} · {t(`campaigns.messageStatuses.${m.status}`, { defaultValue: m.status })}
+              {t(`campaigns.channels.${m.channel}`)} · {t(`campaigns.messageStatuses.${m.status}`, { defaultValue: m.status })}
               {m.reason ? ` (${t(`campaigns.reasons.${m.reason}`, { defaultValue: m.reason })})` : ''} · {fmt.dateTime(m.sentAt ?? m.createdAt)}
             </Text>
           </Group>

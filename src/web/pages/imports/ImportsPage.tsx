@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Button, Card, FileInput, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Card, FileInput, Group, Radio, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { IconFileUpload, IconPlayerPlay, IconChecklist } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { SheetErrorsPage, SheetImport, SheetUpload, type ColumnMapping, type SheetKind, type SheetRowError } from '../../../modules/data-import/data-import.contract.ts';
+import { BlankCells, SheetErrorsPage, SheetImport, SheetUpload, type ColumnMapping, type SheetKind, type SheetRowError } from '../../../modules/data-import/data-import.contract.ts';
 import { api, apiUrl, ApiError, toApiError } from '../../api.ts';
 import { useMe } from '../../auth/AuthContext.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -40,6 +40,7 @@ export default function ImportsPage() {
   const [file, setFile] = useState<File | null>(null);
   const [upload, setUpload] = useState<SheetUpload | null>(null);
   const [mapping, setMapping] = useState<ColumnMapping>({});
+  const [blankCells, setBlankCells] = useState<BlankCells>('keep');
   const [job, setJob] = useState<SheetImport | null>(null);
   const [errors, setErrors] = useState<SheetRowError[]>([]);
   const [busy, setBusy] = useState(false);
@@ -77,6 +78,7 @@ export default function ImportsPage() {
       const u = await uploadFile(file, kind, me.csrfToken);
       setUpload(u);
       setMapping(u.suggested);
+      setBlankCells('keep');
     } catch (e) {
       setUpload(null);
       setError(toApiError(e));
@@ -91,7 +93,7 @@ export default function ImportsPage() {
     setError(null);
     setErrors([]);
     try {
-      const next = await api.post(`/data-imports/${upload.import.id}/run`, { mapping, dryRun }, SheetImport);
+      const next = await api.post(`/data-imports/${upload.import.id}/run`, { mapping, dryRun, blankCells }, SheetImport);
       setJob(next);
       if (next.status !== 'queued' && next.status !== 'running') {
         await loadErrors(next.id);
@@ -142,6 +144,19 @@ export default function ImportsPage() {
               </Text>
             </Group>
             <MappingEditor kind={upload.import.kind} headers={upload.import.headers} sample={upload.sample} mapping={mapping} onChange={setMapping} errors={fieldErrors} />
+            <Radio.Group
+              label={t('imports.blankCells.label')}
+              description={t('imports.blankCells.hint')}
+              value={blankCells}
+              onChange={(v) => setBlankCells(BlankCells.parse(v))}
+              data-testid="import-blank-cells"
+            >
+              <Group mt="xs">
+                {BlankCells.options.map((o) => (
+                  <Radio key={o} value={o} label={t(`imports.blankCells.${o}`)} disabled={running || done} data-testid={`import-blank-cells-${o}`} />
+                ))}
+              </Group>
+            </Radio.Group>
             <Group>
               <Button variant="default" leftSection={<IconChecklist size={16} />} onClick={() => void run(true)} loading={busy} disabled={running || done} data-testid="import-dry-run">
                 {t('imports.dryRunButton')}

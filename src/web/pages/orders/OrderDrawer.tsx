@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import { Badge, Button, Drawer, Group, Modal, NumberInput, Paper, SimpleGrid, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
+import { Badge, Button, Drawer, Group, Paper, SimpleGrid, Stack, Table, Text, Timeline, Title } from '@mantine/core';
 import { IconReceiptRefund, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { OrderDetail, canTransition, type OrderItem } from '../../../modules/orders/orders.contract.ts';
-import { api, toApiError, type ApiError } from '../../api.ts';
+import { OrderDetail, canTransition, lineRefundableFen } from '../../../modules/orders/orders.contract.ts';
 import { useAuth } from '../../auth/AuthContext.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { LoadingState } from '../../components/States.tsx';
@@ -11,9 +10,8 @@ import { notifySuccess } from '../../components/notify.ts';
 import { useFormat } from '../../lib/format.ts';
 import { useApiGet } from '../../lib/useApi.ts';
 import { formatYuan } from '../catalog/money.ts';
-import { channelKeys, statusColors, statusKeys } from './labels.ts';
-
-type Action = { kind: 'cancel' } | { kind: 'refund'; line: OrderItem | null };
+import { adjustmentKindKeys, channelKeys, statusColors, statusKeys } from './labels.ts';
+import { AdjustModal, type Action } from './AdjustModal.tsx';
 
 interface Props {
   orderId: string | null;
@@ -46,7 +44,7 @@ export function OrderDrawer({ orderId, onClose, onChanged }: Props) {
               <Group gap="xs">
                 {canTransition(o.status, 'refunded') && (
                   <Button size="xs" variant="default" leftSection={<IconReceiptRefund size={14} />} onClick={() => setAction({ kind: 'refund', line: null })} data-testid="order-refund-all">
-                    {t('orders.refundAll')}
+                    {t('orders.refundOrder')}
                   </Button>
                 )}
                 {canTransition(o.status, 'cancelled') && (
@@ -110,11 +108,11 @@ export function OrderDrawer({ orderId, onClose, onChanged }: Props) {
                     <Table.Td ta="right">{money(i.discountFen)}</Table.Td>
                     <Table.Td ta="right">{money(i.totalFen)}</Table.Td>
                     <Table.Td ta="right" data-testid="item-refunded">
-                      {i.refundedQuantity > 0 ? `${i.refundedQuantity} · ${money(i.refundedFen)}` : '—'}
+                      {i.refundedQuantity > 0 ? `${i.refundedQuantity} · ${money(i.refundedFen)}` : i.refundedFen > 0 ? money(i.refundedFen) : '—'}
                     </Table.Td>
                     {canWrite && (
                       <Table.Td ta="right">
-                        {i.refundedQuantity < i.quantity && canTransition(o.status, 'partially_refunded') && (
+                        {(i.refundedQuantity < i.quantity || lineRefundableFen(i) > 0) && canTransition(o.status, 'partially_refunded') && (
                           <Button size="compact-xs" variant="subtle" onClick={() => setAction({ kind: 'refund', line: i })} data-testid="item-refund">
                             {t('orders.refund')}
                           </Button>
@@ -145,7 +143,7 @@ export function OrderDrawer({ orderId, onClose, onChanged }: Props) {
           ) : (
             <Timeline bulletSize={16} lineWidth={2} data-testid="order-adjustments">
               {o.adjustments.map((a) => (
-                <Timeline.Item key={a.id} title={`${t(a.kind === 'cancel' ? 'orders.kindCancel' : 'orders.kindRefund')} · ${money(a.amountFen)}`}>
+                <Timeline.Item key={a.id} title={`${t(adjustmentKindKeys[a.kind])} · ${money(a.amountFen)}`}>
                   <Text size="sm">
                     {lineName(a.lineNo)}
                     {a.quantity ? ` × ${a.quantity}` : ''} — {a.reason}
@@ -173,49 +171,5 @@ export function OrderDrawer({ orderId, onClose, onChanged }: Props) {
         />
       )}
     </Drawer>
-  );
-}
-
-function AdjustModal({ order, action, onClose, onDone }: { order: OrderDetail; action: Action; onClose: () => void; onDone: (o: OrderDetail) => void }) {
-  const { t } = useTranslation();
-  const line = action.kind === 'refund' ? action.line : null;
-  const left = line ? line.quantity - line.refundedQuantity : 0;
-  const [quantity, setQuantity] = useState<number | string>(left);
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    if (!reason.trim()) return setFieldErrors({ reason: t('validation.required') });
-    setBusy(true);
-    setError(null);
-    try {
-      const body = action.kind === 'cancel' ? { version: order.version, reason } : { version: order.version, reason, ...(line ? { lineNo: line.lineNo, quantity: Number(quantity) } : {}) };
-      onDone(await api.post(`/orders/${order.id}/${action.kind === 'cancel' ? 'cancel' : 'refunds'}`, body, OrderDetail));
-    } catch (e) {
-      const err = toApiError(e);
-      setFieldErrors(Object.fromEntries(err.fieldErrors.map((f) => [f.path, f.message])));
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const title = action.kind === 'cancel' ? t('orders.cancelTitle', { number: order.number }) : line ? t('orders.refundLineTitle', { name: line.name }) : t('orders.refundAllTitle', { number: order.number });
-  return (
-    <Modal opened onClose={onClose} title={title} centered data-testid="adjust-modal">
-      <Stack gap="sm">
-        {line && <NumberInput label={t('orders.refundQuantity', { left })} min={1} max={left} allowDecimal={false} value={quantity} onChange={setQuantity} error={fieldErrors.quantity} data-testid="adjust-quantity" />}
-        <Textarea label={t('orders.reason')} required autosize minRows={2} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldErrors.reason} data-testid="adjust-reason" />
-        <ErrorAlert error={error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button color={action.kind === 'cancel' ? 'red' : undefined} loading={busy} onClick={() => void submit()} data-testid="adjust-submit">
-            {action.kind === 'cancel' ? t('orders.cancel') : t('orders.refund')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
   );
 }

@@ -33,11 +33,13 @@ export default function OrdersPage() {
   const [status, setStatus] = useState<string | null>(null);
   const [store, setStore] = useState('');
   const [debouncedStore] = useDebouncedValue(store.trim(), 300);
+  const [serial, setSerial] = useState('');
+  const [debouncedSerial] = useDebouncedValue(serial.trim(), 300);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [creating, setCreating] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
-  const filters = { customerId: customer?.id, productId: product?.id, channel: channel ?? undefined, status: status ?? undefined, store: debouncedStore, from, to };
+  const filters = { customerId: customer?.id, productId: product?.id, channel: channel ?? undefined, status: status ?? undefined, store: debouncedStore, serial: debouncedSerial, from, to };
   const list = useCursorList('/orders', OrderPage, filters);
   const money = (fen: number) => formatYuan(fen, i18n.language);
 
@@ -86,6 +88,7 @@ export default function OrdersPage() {
     setChannel(null);
     setStatus(null);
     setStore('');
+    setSerial('');
     setFrom('');
     setTo('');
   };
@@ -119,6 +122,7 @@ export default function OrdersPage() {
             <Select placeholder={t('orders.channelLabel')} clearable data={OrderChannel.options.map((c) => ({ value: c, label: t(channelKeys[c]) }))} value={channel} onChange={setChannel} w={150} />
             <Select placeholder={t('orders.statusLabel')} clearable data={OrderStatus.options.map((s) => ({ value: s, label: t(statusKeys[s]) }))} value={status} onChange={setStatus} w={150} data-testid="orders-filter-status" />
             <TextInput placeholder={t('orders.store')} value={store} onChange={(e) => setStore(e.currentTarget.value)} w={140} />
+            <TextInput placeholder={t('orders.serialFilter')} aria-label={t('orders.serialFilter')} value={serial} onChange={(e) => setSerial(e.currentTarget.value)} w={160} data-testid="orders-filter-serial" />
             <TextInput type="date" aria-label={t('orders.from')} value={from} onChange={(e) => setFrom(e.currentTarget.value)} w={150} />
             <TextInput type="date" aria-label={t('orders.to')} value={to} onChange={(e) => setTo(e.currentTarget.value)} w={150} />
             <Button variant="subtle" onClick={clear}>

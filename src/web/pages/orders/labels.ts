@@ -1,4 +1,4 @@
-import type { OrderChannel, OrderStatus } from '../../../modules/orders/orders.contract.ts';
+import type { AdjustmentKind, OrderChannel, OrderStatus } from '../../../modules/orders/orders.contract.ts';
 
 export const channelKeys: Record<OrderChannel, `orders.channel.${OrderChannel}`> = {
   online: 'orders.channel.online',
@@ -10,6 +10,11 @@ export const statusKeys: Record<OrderStatus, `orders.status.${OrderStatus}`> = {
   partially_refunded: 'orders.status.partially_refunded',
   refunded: 'orders.status.refunded',
   cancelled: 'orders.status.cancelled',
+};
+export const adjustmentKindKeys: Record<AdjustmentKind, 'orders.kindCancel' | 'orders.kindRefund' | 'orders.kindAmountRefund'> = {
+  cancel: 'orders.kindCancel',
+  refund: 'orders.kindRefund',
+  amount_refund: 'orders.kindAmountRefund',
 };
 export const statusColors: Record<OrderStatus, string> = { placed: 'blue', partially_refunded: 'orange', refunded: 'gray', cancelled: 'red' };
 

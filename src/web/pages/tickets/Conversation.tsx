@@ -2,9 +2,11 @@ import { Avatar, Badge, Group, Paper, Stack, Text, Timeline } from '@mantine/cor
 import { IconLock, IconRobot } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { TicketDetail, TicketMessage } from '../../../modules/tickets/tickets.contract.ts';
+import type { Attachment } from '../../../modules/channels/channels.contract.ts';
 import { useFormat } from '../../lib/format.ts';
+import { MessageAttachments, useTicketAttachments } from './MessageAttachments.tsx';
 
-function MessageCard({ m }: { m: TicketMessage }) {
+function MessageCard({ m, files }: { m: TicketMessage; files: Attachment[] }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const note = m.kind === 'note';
@@ -56,6 +58,7 @@ function MessageCard({ m }: { m: TicketMessage }) {
       <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }} data-testid="message-body">
         {m.body}
       </Text>
+      <MessageAttachments files={files} />
     </Paper>
   );
 }
@@ -74,11 +77,15 @@ export function descriptionRepeatsMessages(ticket: TicketDetail): boolean {
   return !!first && first.kind === 'public' && same(first.body, ticket.description);
 }
 
-/** The description (unless a message already shows it) and every message, oldest first; internal notes yellow and dashed. */
+/**
+ * The description (unless a message already shows it) and every message, oldest first, each with its files
+ * (customer mail, agent replies and notes alike); internal notes yellow and dashed.
+ */
 export function Conversation({ ticket }: { ticket: TicketDetail }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const showDescription = !!ticket.description && !descriptionRepeatsMessages(ticket);
+  const files = useTicketAttachments(ticket.id, ticket.messages.length);
   return (
     <Stack gap="sm" data-testid="conversation">
       {showDescription && (
@@ -92,7 +99,7 @@ export function Conversation({ ticket }: { ticket: TicketDetail }) {
         </Paper>
       )}
       {ticket.messages.map((m) => (
-        <MessageCard key={m.id} m={m} />
+        <MessageCard key={m.id} m={m} files={files.get(m.id) ?? []} />
       ))}
       {ticket.messages.length === 0 && !showDescription && (
         <Text size="sm" c="dimmed">

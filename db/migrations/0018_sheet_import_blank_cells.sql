@@ -1,0 +1,1 @@
+ALTER TABLE "sheet_imports" ADD COLUMN "blank_cells" text DEFAULT 'keep' NOT NULL;
