@@ -10,6 +10,7 @@ import { seedDemo } from '../scripts/seed.lib.ts';
 import { encryptPlainImapPasswords, encryptPlainInboundSecrets, startMailListener } from './modules/channels/index.ts';
 import { resolveSecretsKey, SecretsKeyError } from './platform/crypto/secrets.ts';
 import { encryptPlainWebhookSecrets } from './platform/webhooks/webhooks.service.ts';
+import { encryptPlainSmsSecrets } from './modules/campaigns/index.ts';
 import { demoTenants, DEMO_PASSWORD } from '../scripts/demo-data.ts';
 
 async function main() {
@@ -37,7 +38,8 @@ async function main() {
   }
   await database.migrate();
   // secrets stored in plain text by earlier versions are encrypted once, here, rather than on their next save only
-  const encrypted = (await encryptPlainWebhookSecrets(database.db)) + (await encryptPlainImapPasswords(database.db)) + (await encryptPlainInboundSecrets(database.db));
+  let encrypted = 0;
+  for (const step of [encryptPlainWebhookSecrets, encryptPlainImapPasswords, encryptPlainInboundSecrets, encryptPlainSmsSecrets]) encrypted += await step(database.db);
   const seeded = config.seedDemo ? await seedDemo(database.db) : false;
   await scheduleHousekeeping(database.db);
   const app = await buildApp({ database, config }, allRoutes, { tags: openApiTags });

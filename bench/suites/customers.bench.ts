@@ -9,6 +9,7 @@ import { runLoad, type LoadResult } from '../lib/load.ts';
 import type { PgbenchResult } from '../lib/pgbench.ts';
 import { startServer, type RunningServer } from '../lib/server.ts';
 import { demoAdmin } from '../lib/session.ts';
+import { formatTable } from '../lib/report.ts';
 import { fmt } from '../lib/stats.ts';
 import type { Benchmark, Table } from '../lib/types.ts';
 
@@ -142,6 +143,8 @@ const customers: Benchmark = {
       const tiers = await recomputeTiers(systemCtx(db.db, tenant), { reason: 'bench' });
       const tierSec = (performance.now() - t) / 1000;
       phases.push([`recompute all tiers (${fmt(tiers.changed)} changed)`, fmt(tierSec, 1), fmt(tiers.considered / tierSec), fmt(tiers.considered)]);
+      // printed now: a failure in the HTTP rows later keeps the load figures
+      ctx.log(`\n${formatTable({ title: 'customers — data load so far', columns: ['phase', 'seconds', 'rows/s', 'rows'], rows: phases })}`);
       await db.db.execute(sql`vacuum analyze`);
 
       const auth = await signInWithCsrf(server.url);

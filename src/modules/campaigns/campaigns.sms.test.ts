@@ -3,8 +3,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { encryptSecret } from '../../platform/crypto/secrets.ts';
+import { rows, type Database } from '../../platform/db/db.ts';
+import { encryptPlainSmsSecrets } from './settings.service.ts';
 import { createTestDatabase } from '../../platform/db/test-db.ts';
-import type { Database } from '../../platform/db/db.ts';
 import { createTenant, type TestTenant } from '../../platform/http/test-app.ts';
 import { quietWorkerLog, startWorker } from '../../platform/jobs/worker.ts';
 import { waitFor } from '../../platform/jobs/testing.ts';
@@ -165,5 +166,18 @@ describe('SMS over the HTTP gateway', () => {
     expect(m).toMatchObject({ status: 'sent', providerRef: 'gw-0100', attempts: 2, reason: null });
     expect(seen.map((r) => r.headers['idempotency-key'])).toEqual([m.id, m.id]);
     expect(seen[1].body).toBe(seen[0].body);
+  });
+
+  it('encrypts a gateway secret saved in plain text by an earlier version at start-up, and still signs with it', async () => {
+    await database.db.execute(sql`update campaign_settings set sms_secret = ${SECRET}, sms_auth = 'hmac', sms_gateway_url = ${gatewayUrl} where tenant_id = ${tenant.id}`);
+    expect(await encryptPlainSmsSecrets(database.db)).toBeGreaterThanOrEqual(1);
+    expect(await encryptPlainSmsSecrets(database.db)).toBe(0); // nothing plain left
+    const [stored] = await rows<{ sms_secret: string }>(database.db, sql`select sms_secret from campaign_settings where tenant_id = ${tenant.id}`);
+    expect(stored.sms_secret).toMatch(/^v1:/);
+    answers = [{ status: 200, body: '{"id":"gw-enc"}' }];
+    const m = await sendPromotion({ name: '郑和' });
+    expect(m.status).toBe('sent');
+    const [req] = seen;
+    expect(verifyWebhookSignature(SECRET, String(req.headers['x-timestamp']), req.body, String(req.headers['x-signature']))).toBe(true);
   });
 });

@@ -3,5 +3,5 @@ export * from './campaigns.contract.ts';
 export { listCustomerMessages, reassignCustomer } from './messages.read.ts';
 export { listCustomerCallTasks } from './followups.service.ts';
 export { campaignsRoutes } from './campaigns.routes.ts';
-export { scheduleDailyRun } from './settings.service.ts';
+export { encryptPlainSmsSecrets, scheduleDailyRun } from './settings.service.ts';
 export { seedCampaigns } from './campaigns.seed.ts';

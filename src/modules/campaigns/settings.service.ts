@@ -8,6 +8,7 @@ import { campaignSettings } from './campaigns.schema.ts';
 import type { CampaignSettings, UpdateCampaignSettings } from './campaigns.contract.ts';
 import { dailyCron } from './occasions.ts';
 import { encryptSecret } from '../../platform/crypto/secrets.ts';
+import { encryptPlainColumn } from '../../platform/crypto/encrypt-plain.ts';
 import { checkTargetHost, PrivateTargetError, urlHost } from '../../platform/net/private-targets.ts';
 import { fieldError } from '../../platform/http/errors.ts';
 import { loadConfig } from '../../config.ts';
@@ -44,6 +45,11 @@ function toSettings(r: SettingsRow): CampaignSettings {
     smsSignature: r.smsSignature,
     version: r.version,
   };
+}
+
+/** Start-up step: SMS gateway secrets saved in plain text before they were encrypted. */
+export function encryptPlainSmsSecrets(db: Queryable): Promise<number> {
+  return encryptPlainColumn(db, campaignSettings, [campaignSettings.tenantId], campaignSettings.smsSecret);
 }
 
 export async function getCampaignSettings(ctx: Ctx): Promise<CampaignSettings> {

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, inArray, notLike, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../../platform/db/db.ts';
-import { decryptSecret, encryptSecret, SECRET_PREFIX, SecretDecryptError } from '../../platform/crypto/secrets.ts';
+import { decryptSecret, encryptSecret, SecretDecryptError } from '../../platform/crypto/secrets.ts';
+import { encryptPlainColumn } from '../../platform/crypto/encrypt-plain.ts';
 import { systemCtx, type Ctx } from '../../platform/tenancy/ctx.ts';
 import { findTenantBySlug } from '../../platform/tenancy/tenancy.service.ts';
 import { tenants } from '../../platform/tenancy/tenancy.schema.ts';
@@ -180,16 +181,6 @@ export async function submitWebForm(db: Db, slug: string, input: z.infer<typeof 
 }
 
 /** Start-up step: gateway secrets stored in plain text before encryption existed are encrypted in place (all tenants). */
-export async function encryptPlainInboundSecrets(db: Queryable): Promise<number> {
-  const plain = await db
-    .select({ tenantId: inboundChannels.tenantId, id: inboundChannels.id, secret: inboundChannels.secret })
-    .from(inboundChannels)
-    .where(notLike(inboundChannels.secret, `${SECRET_PREFIX}%`));
-  for (const r of plain) {
-    await db
-      .update(inboundChannels)
-      .set({ secret: encryptSecret(r.secret) })
-      .where(and(eq(inboundChannels.tenantId, r.tenantId), eq(inboundChannels.id, r.id), eq(inboundChannels.secret, r.secret)));
-  }
-  return plain.length;
+export function encryptPlainInboundSecrets(db: Queryable): Promise<number> {
+  return encryptPlainColumn(db, inboundChannels, [inboundChannels.tenantId, inboundChannels.id], inboundChannels.secret);
 }

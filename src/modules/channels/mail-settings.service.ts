@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, notLike, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
 import { checkVersion } from '../../platform/db/concurrency.ts';
@@ -8,7 +8,8 @@ import { deleteSchedule, upsertSchedule } from '../../platform/jobs/index.ts';
 import { tenants } from '../../platform/tenancy/tenancy.schema.ts';
 import { loadConfig } from '../../config.ts';
 import { t as translate } from '../../platform/i18n/i18n.ts';
-import { encryptSecret, SECRET_PREFIX } from '../../platform/crypto/secrets.ts';
+import { encryptSecret } from '../../platform/crypto/secrets.ts';
+import { encryptPlainColumn } from '../../platform/crypto/encrypt-plain.ts';
 import { checkTargetHost, PrivateTargetError } from '../../platform/net/private-targets.ts';
 import { normaliseEmail } from '../customers/index.ts';
 import { mailAddresses, mailSettings } from './channels.schema.ts';
@@ -208,17 +209,6 @@ export async function ownAddresses(q: Queryable, tenantId: string, slug: string)
 }
 
 /** Start-up step: IMAP passwords saved in plain text before encryption existed are encrypted in place (all tenants). */
-export async function encryptPlainImapPasswords(db: Queryable): Promise<number> {
-  const plain = await db
-    .select({ tenantId: mailSettings.tenantId, pw: mailSettings.imapPassword })
-    .from(mailSettings)
-    .where(and(sql`${mailSettings.imapPassword} is not null and ${mailSettings.imapPassword} <> ''`, notLike(mailSettings.imapPassword, `${SECRET_PREFIX}%`)));
-  for (const r of plain) {
-    if (!r.pw) continue;
-    await db
-      .update(mailSettings)
-      .set({ imapPassword: encryptSecret(r.pw) })
-      .where(and(eq(mailSettings.tenantId, r.tenantId), eq(mailSettings.imapPassword, r.pw)));
-  }
-  return plain.length;
+export function encryptPlainImapPasswords(db: Queryable): Promise<number> {
+  return encryptPlainColumn(db, mailSettings, [mailSettings.tenantId], mailSettings.imapPassword);
 }

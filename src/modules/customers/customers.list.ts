@@ -4,7 +4,7 @@ import type { Queryable } from '../../platform/db/db.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { searchQuery } from '../../platform/search/search.ts';
 import { customerAddresses, customerIdentities, customers } from './customers.schema.ts';
-import { customerColumns, customerIdsWithSerial, identitiesOf, identityIn, withIdentities, type CustomerRow } from './customers.service.ts';
+import { customerColumns, customerIdsWithSerial, looksLikeSerial, identitiesOf, identityIn, withIdentities, type CustomerRow } from './customers.service.ts';
 import type { CustomerListFilter, CustomerListItem, CustomerListQuery } from './customers.contract.ts';
 
 /** The WHERE of the list and of its export; `q` matches a name, an identity or a serial number bought. */
@@ -32,8 +32,9 @@ function conditions(ctx: Ctx, f: CustomerListFilter): SQL[] {
         sql`${customers.id} in (select ${customerIdentities.customerId} from ${customerIdentities} where ${customerIdentities.tenantId} = ${ctx.tenantId} and ${identityIn(ids)})`,
       );
     }
-    alternatives.push(sql`${customers.id} in (${customerIdsWithSerial(ctx.tenantId, f.q)})`);
-    conds.push(sql`(${sql.join(alternatives, sql` or `)})`);
+    if (looksLikeSerial(f.q)) alternatives.push(sql`${customers.id} in (${customerIdsWithSerial(ctx.tenantId, f.q)})`);
+    // text that is neither a name, an identity nor a serial number matches nobody
+    conds.push(alternatives.length ? sql`(${sql.join(alternatives, sql` or `)})` : sql`false`);
   }
   return conds;
 }

@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, notLike, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../tenancy/ctx.ts';
 import type { Db } from '../db/db.ts';
 import { loadConfig } from '../../config.ts';
-import { encryptSecret, SECRET_PREFIX } from '../crypto/secrets.ts';
+import { encryptSecret } from '../crypto/secrets.ts';
+import { encryptPlainColumn } from '../crypto/encrypt-plain.ts';
 import { checkTargetHost, PrivateTargetError, urlHost } from '../net/private-targets.ts';
 import { writeAudit } from '../audit/audit.ts';
 import { recordChange } from '../outbox/outbox.ts';
@@ -174,16 +175,6 @@ export async function sendTestEvent(ctx: Ctx, id: string): Promise<WebhookDelive
  * Start-up step: signing secrets stored in plain text before encryption existed are encrypted in place. Runs
  * across tenants (it is maintenance of the table, not a tenant's action) and touches only unencrypted rows.
  */
-export async function encryptPlainWebhookSecrets(db: Db): Promise<number> {
-  const plain = await db
-    .select({ tenantId: webhookSubscriptions.tenantId, id: webhookSubscriptions.id, secret: webhookSubscriptions.secret })
-    .from(webhookSubscriptions)
-    .where(notLike(webhookSubscriptions.secret, `${SECRET_PREFIX}%`));
-  for (const r of plain) {
-    await db
-      .update(webhookSubscriptions)
-      .set({ secret: encryptSecret(r.secret) })
-      .where(and(eq(webhookSubscriptions.tenantId, r.tenantId), eq(webhookSubscriptions.id, r.id), eq(webhookSubscriptions.secret, r.secret)));
-  }
-  return plain.length;
+export function encryptPlainWebhookSecrets(db: Db): Promise<number> {
+  return encryptPlainColumn(db, webhookSubscriptions, [webhookSubscriptions.tenantId, webhookSubscriptions.id], webhookSubscriptions.secret);
 }

@@ -25,3 +25,8 @@ export function mapFieldErrors(fieldErrors: FieldError[], fields: readonly strin
   return { mapped, unmapped };
 }
 
+
+/** Every field error by its server path, for forms whose fields are named as the API names them. */
+export function fieldMessages(fieldErrors: FieldError[]): FieldMessages {
+  return Object.fromEntries(fieldErrors.map((f) => [f.path, f.message]));
+}

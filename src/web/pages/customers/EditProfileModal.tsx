@@ -3,6 +3,7 @@ import { Button, Group, Modal, Select, SimpleGrid, Stack, TagsInput, TextInput }
 import { useTranslation } from 'react-i18next';
 import { Customer } from '../../../modules/customers/customers.contract.ts';
 import { api, toApiError, type ApiError } from '../../api.ts';
+import { fieldMessages } from '../../lib/fieldErrors.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { UserSelect, type PickedUser } from '../../components/UserPicker.tsx';
 
@@ -43,7 +44,7 @@ function EditForm({ customer, owner, onClose, onSaved }: { customer: Customer; o
       onSaved(await api.patch(`/customers/${customer.id}`, body, Customer));
     } catch (e) {
       const err = toApiError(e);
-      setErrors(Object.fromEntries(err.fieldErrors.map((f) => [f.path, f.message])));
+      setErrors(fieldMessages(err.fieldErrors));
       if (err.fieldErrors.length === 0) setError(err);
     } finally {
       setBusy(false);

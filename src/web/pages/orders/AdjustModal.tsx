@@ -3,6 +3,7 @@ import { Button, Group, Modal, NumberInput, SegmentedControl, Stack, Text, TextI
 import { useTranslation } from 'react-i18next';
 import { OrderDetail, lineRefundableFen, unitRefundFen, type OrderItem } from '../../../modules/orders/orders.contract.ts';
 import { api, toApiError, type ApiError } from '../../api.ts';
+import { fieldMessages } from '../../lib/fieldErrors.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatYuan, parseYuanToFen } from '../catalog/money.ts';
 
@@ -50,7 +51,7 @@ export function AdjustModal({ order, action, onClose, onDone }: { order: OrderDe
       onDone(await api.post(`/orders/${order.id}/${action.kind === 'cancel' ? 'cancel' : 'refunds'}`, b, OrderDetail));
     } catch (e) {
       const err = toApiError(e);
-      setFieldErrors(Object.fromEntries(err.fieldErrors.map((f) => [f.path, f.message])));
+      setFieldErrors(fieldMessages(err.fieldErrors));
       setError(err);
     } finally {
       setBusy(false);

@@ -3,6 +3,7 @@ import { Alert, Button, Group, NumberInput, Paper, Stack, Text } from '@mantine/
 import { useTranslation } from 'react-i18next';
 import { ClvSettings } from '../../../modules/orders/clv.contract.ts';
 import { request, toApiError, type ApiError } from '../../api.ts';
+import { fieldMessages } from '../../lib/fieldErrors.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { LoadingState } from '../../components/States.tsx';
 import { notifySuccess } from '../../components/notify.ts';
@@ -47,7 +48,7 @@ function ClvForm({ settings, definition, onSaved, onReload }: { settings: ClvSet
       onSaved(await request('PUT', '/orders/clv-settings', { body: { version: settings.version, expectedLifetimeYears: Number(years), marginRate: Number(margin) / 100, currency: settings.currency }, schema: ClvSettings }));
     } catch (e) {
       const err = toApiError(e);
-      setFieldErrors(Object.fromEntries(err.fieldErrors.map((f) => [f.path, f.message])));
+      setFieldErrors(fieldMessages(err.fieldErrors));
       setError(err);
     } finally {
       setBusy(false);
