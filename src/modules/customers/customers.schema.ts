@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, boolean, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Written through platform/search's searchVector(); never read back into JS. */
@@ -47,6 +48,8 @@ export const customers = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('customers_name_idx').on(t.tenantId, t.name),
     index('customers_company_idx').on(t.tenantId, t.companyId),
+    // "merged into this one" on the 360 page; partial: almost no customer is merged
+    index('customers_merged_idx').on(t.tenantId, t.mergedIntoId).where(sql`merged_into_id is not null`),
     index('customers_owner_idx').on(t.tenantId, t.ownerId),
     index('customers_tier_idx').on(t.tenantId, t.tier),
     index('customers_last_order_idx').on(t.tenantId, t.lastOrderAt),

@@ -233,7 +233,8 @@ export async function lookupCustomers(ctx: Ctx, q: string, limit: number): Promi
     : [];
   // the serial number of a unit they bought: what a caller reads off the appliance's nameplate
   // (orders move to the survivor on a merge, so these are live customers)
-  const bySerial = looksLikeSerial(q) ? await rows<{ id: string }>(ctx.db, sql`select distinct x.customer_id as id from (${customerIdsWithSerial(ctx.tenantId, q)}) x limit ${limit}`) : [];
+  // a phone number or e-mail that found its customer is not read as a serial number as well
+  const bySerial = byIdentity.length === 0 && looksLikeSerial(q) ? await rows<{ id: string }>(ctx.db, sql`select distinct x.customer_id as id from (${customerIdsWithSerial(ctx.tenantId, q)}) x limit ${limit}`) : [];
   const all = [...new Set([...byIdentity, ...bySerial, ...byName].map((r) => r.id))].slice(0, limit);
   return loadCustomers(ctx.db, ctx.tenantId, all);
 }

@@ -72,8 +72,10 @@ export const orderItems = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.orderId, t.lineNo] }),
     index('order_items_product_idx').on(t.tenantId, t.productId),
-    // serial look-ups (`serial_numbers @> array[…]`) without a scan; btree_gin (0003) lets tenant_id lead
-    index('order_items_serials_idx').using('gin', t.tenantId, t.serialNumbers),
+    // serial look-ups (`serial_numbers @> array[…]`) without a scan. Serials only, no tenant_id prefix: in a
+    // GIN index the tenant's entry lists every line of the tenant (300 ms at 3M lines); the few lines carrying
+    // one serial are filtered by tenant after.
+    index('order_items_serials_idx').using('gin', t.serialNumbers),
   ],
 );
 
