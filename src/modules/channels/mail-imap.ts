@@ -1,5 +1,4 @@
 import { and, eq } from 'drizzle-orm';
-import { ImapFlow } from 'imapflow';
 import type { Db } from '../../platform/db/db.ts';
 import { decryptSecret } from '../../platform/crypto/secrets.ts';
 import { resolveTarget } from '../../platform/net/private-targets.ts';
@@ -21,6 +20,8 @@ export async function pollImap(db: Db, tenantId: string): Promise<number> {
   if (!s?.imapEnabled || !s.imapHost || !s.imapUser) return 0;
   // checked again here, after DNS: the saved name may point into our own network by now (DNS rebinding)
   const address = await resolveTarget(s.imapHost, { allowPrivate: loadConfig().allowPrivateTargets });
+  // loaded on first poll: only tenants with IMAP intake need it, and it adds megabytes to every process
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: address,
     ...(address !== s.imapHost ? { servername: s.imapHost } : {}),

@@ -2,9 +2,8 @@ import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable } from '../../platform/db/db.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
-import { searchQuery } from '../../platform/search/search.ts';
 import { customerAddresses, customerIdentities, customers } from './customers.schema.ts';
-import { customerColumns, customerIdsWithSerial, looksLikeSerial, identitiesOf, identityIn, withIdentities, type CustomerRow } from './customers.service.ts';
+import { customerColumns, customerIdsWithSerial, looksLikeSerial, identitiesOf, identityIn, nameQuery, withIdentities, type CustomerRow } from './customers.service.ts';
 import type { CustomerListFilter, CustomerListItem, CustomerListQuery } from './customers.contract.ts';
 
 /** The WHERE of the list and of its export; `q` matches a name, an identity or a serial number bought. */
@@ -24,7 +23,7 @@ function conditions(ctx: Ctx, f: CustomerListFilter): SQL[] {
   }
   if (f.q) {
     const ids = identitiesOf({ email: f.q, phone: f.q, externalId: f.q });
-    const tsq = searchQuery(f.q);
+    const tsq = nameQuery(f.q);
     const alternatives: SQL[] = [];
     if (tsq) alternatives.push(sql`${customers.searchVector} @@ ${tsq}`);
     if (ids.length) {

@@ -188,6 +188,19 @@ describe('list, search and export', () => {
     expect(page2.items[0].id).not.toBe(page1.items[1].id);
   });
 
+  it('looks a phone number up among identities only: a matching phone is the answer, digits are not a name', async () => {
+    const created = await create(sales, { name: '号码主人', phones: ['16612345670'] });
+    expect(created.statusCode, created.body).toBe(201);
+    const owner = created.json();
+    // a name with the same digits in it: found by its name's words, not by a phone lookup
+    const namesake = (await create(sales, { name: '16612345670 号码牌' })).json();
+    const byPhone = (await sales.request({ method: 'GET', url: '/api/v1/customers?q=16612345670' })).json();
+    expect(byPhone.map((c: { id: string }) => c.id)).toEqual([owner.id]);
+    expect((await sales.request({ method: 'GET', url: '/api/v1/customers?q=16612345679' })).json()).toEqual([]);
+    const byName = (await sales.request({ method: 'GET', url: `/api/v1/customers?q=${encodeURIComponent('号码牌')}` })).json();
+    expect(byName.map((c: { id: string }) => c.id)).toEqual([namesake.id]);
+  });
+
   it('exports the filtered list as CSV with BOM and Chinese headers, and as XLSX', async () => {
     const csv = await sales.request({ method: 'GET', url: `/api/v1/customers/export?format=csv&q=${encodeURIComponent('娜娜')}` });
     expect(csv.statusCode).toBe(200);

@@ -12,7 +12,7 @@ export { customers, customerIdentities } from './customers.schema.ts';
 export { customerAddresses } from './customers.schema.ts';
 export { CustomerTier } from './customers.contract.ts';
 export type { Customer, Address, Consent, ConsentChannel, Note } from './customers.contract.ts';
-export { recomputeTiers, previewTiers, tierOf, serviceStandardFor, tierHistoryOf, tierCodes, createDefaultTiers } from './tiers.service.ts';
+export { recomputeTiers, previewTiers, tierOf, serviceStandardFor, standardFrom, loadTierConfig, tierHistoryOf, tierCodes, createDefaultTiers } from './tiers.service.ts';
 export { TierCode, type ServiceStandard } from './tiers.contract.ts';
 export { registerEngagementSource, type EngagementQuery, type EngagementWindow } from './tiers.engagement.ts';
 export { countSegment, isInSegment, segmentCustomerIds, segmentWhere } from './segments.service.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseEmail, normaliseExternalId, normalisePhone } from './phone.ts';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { normaliseEmail, normaliseExternalId, normalisePhone, phoneFastPath } from './phone.ts';
 
 describe('normalisePhone', () => {
   const cases: [string, string | null][] = [
@@ -62,4 +63,26 @@ describe('normaliseExternalId', () => {
     ['shop:', null],
   ];
   for (const [raw, want] of cases) it(`${raw} → ${want}`, () => expect(normaliseExternalId(raw)).toBe(want));
+});
+
+describe('normalisePhone fast path for mainland mobiles', () => {
+  // the answer libphonenumber gives without the fast path
+  const full = (text: string, country: 'CN' | 'US' = 'CN') => {
+    const p = parsePhoneNumberFromString(text, country);
+    return p && p.isValid() ? p.number : null;
+  };
+  it('is on, and answers what libphonenumber answers for every 4-digit prefix and many generated numbers', () => {
+    expect(phoneFastPath).toBe(true);
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const mismatches: string[] = [];
+    for (let prefix = 1000; prefix <= 1999; prefix++) {
+      for (let k = 0; k < 4; k++) {
+        const digits = `${prefix}${String(Math.floor(random() * 1e7)).padStart(7, '0')}`;
+        for (const text of [digits, `+86${digits}`, `+86 ${digits}`]) if (normalisePhone(text) !== full(text)) mismatches.push(text);
+        if (normalisePhone(digits, 'US') !== full(digits, 'US')) mismatches.push(`US ${digits}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
 });

@@ -212,9 +212,13 @@ export async function serviceStandardFor(q: Queryable, tenantId: string, custome
     .leftJoin(customerTierOverrides, and(eq(customerTierOverrides.tenantId, customers.tenantId), eq(customerTierOverrides.customerId, customers.id)))
     .where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId)));
   if (!c) return null;
-  const defs = (await loadTierConfig(q, tenantId)).definitions;
-  const d = defs.find((x) => x.code === c.tier) ?? ranked(defs).at(-1) ?? defs[0];
-  return standardOf(d, c.dedicatedAgentId, c.override !== null);
+  return standardFrom((await loadTierConfig(q, tenantId)).definitions, c.tier, c.dedicatedAgentId, c.override !== null);
+}
+
+/** serviceStandardFor on definitions and a customer row the caller already holds. */
+export function standardFrom(defs: TierDefinitionParsed[], tier: string, dedicatedAgentId: string | null, overridden: boolean): ServiceStandard {
+  const d = defs.find((x) => x.code === tier) ?? ranked(defs).at(-1) ?? defs[0];
+  return standardOf(d, dedicatedAgentId, overridden);
 }
 
 export async function tierHistoryOf(ctx: Ctx, customerId: string, limit = 100): Promise<TierHistoryEntry[]> {

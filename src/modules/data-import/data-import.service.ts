@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/db.ts';
 import { can } from '../../platform/auth/roles.contract.ts';
 import { AppError, fieldError, forbidden, notFound } from '../../platform/http/errors.ts';
@@ -15,7 +15,7 @@ import { sheetFields, type BlankCells, type ColumnMapping, type RunSheetImport, 
 import { sheetImportMappings, sheetImports } from './data-import.schema.ts';
 import { columnLetter, openSheet, SheetFileError, type OpenedSheet, type SheetRow } from './sheet.read.ts';
 import { mappingByHeader, suggestMapping } from './sheet.mapping.ts';
-import type { KindImporter, RowIssue, RunScope } from './rows.common.ts';
+import type { ChunkOutcome, KindImporter, RowIssue, RunScope } from './rows.common.ts';
 import { customersImporter } from './rows.customers.ts';
 import { productsImporter } from './rows.products.ts';
 import { ordersImporter } from './rows.orders.ts';
@@ -28,6 +28,8 @@ export const SHEET_INLINE_MAX_ROWS = Number(process.env.SHEET_IMPORT_INLINE_MAX_
 const MAX_STORED_ERRORS = 5000;
 /** Past this many customers, tiers are recomputed for the whole tenant (one audit row) rather than by id list (one audit row and event per change). */
 const RECOMPUTE_ALL_ABOVE = 1000;
+/** Customer ids an import holds for the final recompute (see executeSheet); more are refreshed on the way. */
+const CUSTOMER_IDS_HELD = Number(process.env.SHEET_IMPORT_CUSTOMER_IDS_HELD) || 50_000;
 
 type Row = typeof sheetImports.$inferSelect;
 
@@ -188,13 +190,17 @@ class DryRunRollback extends Error {}
  */
 export async function executeSheet(db: Db, tenantId: string, id: string): Promise<void> {
   const [tenant] = await db.select().from(tenants).where(eq(tenants.id, tenantId));
-  const job = await load(db, tenantId, id);
-  if (!tenant || !job || !job.source || (job.status !== 'queued' && job.status !== 'running')) return;
+  const { source: _s, ...columns } = getTableColumns(sheetImports);
+  const [job] = await db.select(columns).from(sheetImports).where(and(eq(sheetImports.tenantId, tenantId), eq(sheetImports.id, id)));
+  if (!tenant || !job || (job.status !== 'queued' && job.status !== 'running')) return;
+  const source = await readSource(db, tenantId, id);
+  if (!source) return;
   const where = and(eq(sheetImports.tenantId, tenantId), eq(sheetImports.id, id));
   await db.update(sheetImports).set({ status: 'running', startedAt: job.startedAt ?? new Date() }).where(where);
   let sheet: OpenedSheet;
   try {
-    sheet = await openSheet(job.source);
+    // checked whole when it was uploaded
+    sheet = await openSheet(source, { checked: true });
   } catch (e) {
     if (!(e instanceof SheetFileError)) throw e;
     await finish(db, tenant, id, 'failed', { code: e.code, params: e.params });
@@ -203,14 +209,36 @@ export async function executeSheet(db: Db, tenantId: string, id: string): Promis
   const kind = job.kind as SheetKind;
   const importer = importerFor(kind, { tenantId, timeZone: tenant.timeZone, mapping: job.mapping as ColumnMapping, blankCells: job.blankCells as BlankCells });
   let stored = (job.errors as RowIssue[]).length;
+  // Customers whose purchases or tiers are recomputed at the end. Bounded: past CUSTOMER_IDS_HELD the orders'
+  // aggregates of those held so far are refreshed (after their chunks committed) and the set starts again, and
+  // tiers are then recomputed for the whole tenant (as for any import of more than RECOMPUTE_ALL_ABOVE).
   const customerIds = new Set<string>();
+  let manyCustomers = false;
+  const collect = async (ids: string[]) => {
+    for (const c of ids) customerIds.add(c);
+    if (customerIds.size <= CUSTOMER_IDS_HELD) return;
+    if (kind === 'orders') await refreshAggregates(db, tenantId, [...customerIds]);
+    customerIds.clear();
+    manyCustomers = true;
+  };
   let batch: SheetRow[] = [];
+  // The chunk being written: the next one is read and checked (CPU in Node) while the database writes this one.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     const rows = batch;
     batch = [];
     if (rows.length === 0) return;
     const processed = rows[rows.length - 1].index + 1;
-    let outcome: Awaited<ReturnType<KindImporter['chunk']>> | undefined;
+    const prepared = importer.prepare(rows);
+    await writing;
+    // the tables are analysed as they grow: after the 1st, 4th, … chunk, when another one follows
+    if (!job.dryRun && started++ > 0 && analyzeAfterChunk.has(++chunks)) await analyzeTables(db, kind);
+    writing = write(rows, processed, prepared);
+    // a failed write must not go unobserved until the next flush
+    writing.catch(() => undefined);
+  };
+  const write = async (rows: SheetRow[], processed: number, prepared: unknown) => {
+    let outcome: ChunkOutcome | undefined;
     const counters = async (q: Db | Parameters<Parameters<Db['transaction']>[0]>[0]) => {
       const r = outcome!;
       const keep = r.errors.slice(0, Math.max(0, MAX_STORED_ERRORS - stored));
@@ -231,7 +259,7 @@ export async function executeSheet(db: Db, tenantId: string, id: string): Promis
     if (job.dryRun) {
       await db
         .transaction(async (tx) => {
-          outcome = await importer.chunk(tx, rows);
+          outcome = await importer.write(tx, prepared);
           throw new DryRunRollback();
         })
         .catch((e: unknown) => {
@@ -240,38 +268,57 @@ export async function executeSheet(db: Db, tenantId: string, id: string): Promis
       await counters(db);
     } else {
       await db.transaction(async (tx) => {
-        outcome = await importer.chunk(tx, rows);
+        outcome = await importer.write(tx, prepared);
         await counters(tx);
       });
-      for (const c of outcome!.customerIds) customerIds.add(c);
+      await collect(outcome!.customerIds);
     }
   };
   let lastKey: string | null = null;
+  let started = 0;
   let chunks = 0;
   for await (const r of sheet.rows(job.processed)) {
     const key = importer.groupKey ? importer.groupKey(r) : null;
     // a chunk ends at the size limit, but never between two rows of one group (the lines of one order)
-    if (batch.length >= SHEET_CHUNK_ROWS && (key === null || key !== lastKey)) {
-      await flush();
-      if (!job.dryRun && analyzeAfterChunk.has(++chunks)) await analyzeTables(db, kind);
-    }
+    if (batch.length >= SHEET_CHUNK_ROWS && (key === null || key !== lastKey)) await flush();
     batch.push(r);
     lastKey = key;
   }
   await flush();
+  await writing;
   if (!job.dryRun && chunks > 0) await analyzeTables(db, kind);
-  if (!job.dryRun && customerIds.size) await recompute(db, tenant, kind, [...customerIds]);
+  if (!job.dryRun && (customerIds.size || manyCustomers)) await recompute(db, tenant, kind, [...customerIds], manyCustomers);
   await finish(db, tenant, id, job.dryRun ? 'validated' : 'completed');
 }
+
+/** The stored file, read in slices: one bytea value of 100 MB travels as 200 MB of hex text before it is a Buffer. */
+async function readSource(db: Db, tenantId: string, id: string): Promise<Buffer | null> {
+  const where = and(eq(sheetImports.tenantId, tenantId), eq(sheetImports.id, id));
+  const [meta] = await db.select({ size: sql<number | null>`octet_length(${sheetImports.source})` }).from(sheetImports).where(where);
+  if (!meta || meta.size === null) return null;
+  const size = Number(meta.size);
+  const out = Buffer.allocUnsafe(size);
+  for (let at = 0; at < size; at += SOURCE_SLICE_BYTES) {
+    const [slice] = await db.select({ part: sql<Buffer | Uint8Array>`substring(${sheetImports.source} from ${at + 1} for ${SOURCE_SLICE_BYTES})` }).from(sheetImports).where(where);
+    // bytea comes back as a Buffer from pg and as a plain Uint8Array from PGlite
+    out.set(slice.part, at);
+  }
+  return out;
+}
+const SOURCE_SLICE_BYTES = Number(process.env.SHEET_IMPORT_SOURCE_SLICE_BYTES) || 4 << 20;
 
 type TenantRow = typeof tenants.$inferSelect;
 const systemCtxOf = (db: Db, tenant: TenantRow, actor: { userId: string | null; name: string }) =>
   makeCtx(db, { tenantId: tenant.id, actor: { userId: actor.userId, tokenId: null, name: actor.name, roles: [] }, locale: tenant.defaultLocale === 'en' ? 'en' : 'zh-CN', timeZone: tenant.timeZone, ip: null, requestId: null });
 
-async function recompute(db: Db, tenant: TenantRow, kind: SheetKind, ids: string[]): Promise<void> {
-  if (kind === 'orders') for (let i = 0; i < ids.length; i += 20_000) await refreshCustomerAggregates(db, tenant.id, ids.slice(i, i + 20_000));
+async function refreshAggregates(db: Db, tenantId: string, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 20_000) await refreshCustomerAggregates(db, tenantId, ids.slice(i, i + 20_000));
+}
+
+async function recompute(db: Db, tenant: TenantRow, kind: SheetKind, ids: string[], all: boolean): Promise<void> {
+  if (kind === 'orders') await refreshAggregates(db, tenant.id, ids);
   const ctx = systemCtxOf(db, tenant, { userId: null, name: 'import' });
-  await recomputeTiers(ctx, { customerIds: ids.length > RECOMPUTE_ALL_ABOVE ? undefined : ids, reason: 'import' });
+  await recomputeTiers(ctx, { customerIds: all || ids.length > RECOMPUTE_ALL_ABOVE ? undefined : ids, reason: 'import' });
 }
 
 export async function finish(db: Db, tenant: TenantRow, id: string, status: 'completed' | 'validated' | 'failed', failure?: { code: string; params?: Record<string, string | number> }): Promise<void> {

@@ -12,6 +12,9 @@ import { executeSheet, SHEET_IMPORT_JOB } from './data-import.service.ts';
 // small chunks, so the background test below runs several chunk transactions (and the statistics refresh between them)
 vi.hoisted(() => {
   process.env.SHEET_IMPORT_CHUNK_ROWS = '500';
+  // the stored file is read back in many slices, and the set of customers to recompute overflows and is refreshed on the way
+  process.env.SHEET_IMPORT_SOURCE_SLICE_BYTES = '4096';
+  process.env.SHEET_IMPORT_CUSTOMER_IDS_HELD = '300';
 });
 
 let t: TestApp;
@@ -284,6 +287,45 @@ describe('background run', () => {
     expect(await count('customers', tn.id)).toBe(1200);
     // a completed import cannot run again (its file is gone): upload again instead
     expect((await s.request({ method: 'POST', url: `/api/v1/data-imports/${up.import.id}/run`, payload: { mapping: up.suggested } })).statusCode).toBe(409);
+  });
+});
+
+describe('a job of many chunks', () => {
+  it('reports duplicates and orders whose rows are apart across chunks, and leaves every customer with the right aggregates', async () => {
+    const tn = await createTenant(t.database);
+    const s = await sessionWithRoles(t, ['admin'], tn);
+    const n = 1300;
+    // row 1102 (customer D1100) repeats the phone of row 12 (D10), three chunks later
+    const people = Array.from({ length: n }, (_, i) => `D${i},客户${i},138${String(i === 1100 ? 10 : i).padStart(8, '0')},1990-01-0${1 + (i % 9)}`);
+    const up = (await upload(s, 'customers', Buffer.from(['会员号,姓名,手机,生日', ...people].join('\n')))).json<SheetUpload>();
+    expect((await s.request({ method: 'POST', url: `/api/v1/data-imports/${up.import.id}/run`, payload: { mapping: up.suggested } })).statusCode).toBe(202);
+    await executeSheet(t.database.db, tn.id, up.import.id);
+    const done = (await s.request({ method: 'GET', url: `/api/v1/data-imports/${up.import.id}` })).json<SheetImport>();
+    expect(done).toMatchObject({ status: 'completed', processed: n, inserted: n - 1, failed: 1 });
+    const errs = (await s.request({ method: 'GET', url: `/api/v1/data-imports/${up.import.id}/errors` })).json<{ items: { row: number; code: string; column: string | null }[] }>();
+    expect(errs.items).toEqual([expect.objectContaining({ row: 1102, code: 'duplicate_in_file', column: 'C 手机' })]);
+    const birthdays = await rows<{ birthday: string; n: number }>(t.database.db, sql`select birthday::text, count(*)::int as n from customers where tenant_id = ${tn.id} group by 1 order by 1`);
+    expect(birthdays).toHaveLength(9);
+
+    await uploadAndRun(s, 'products', Buffer.from('SKU,商品名称,价格\nP-1,空调,100\n'));
+    // customer i buys (i % 3) + 1 orders of one line each; order X5 comes back after the last customer's rows
+    const lines = ['订单号,会员号,下单日期,渠道,SKU,数量'];
+    for (let i = 0; i < n; i++) if (i !== 1100) for (let k = 0; k <= i % 3; k++) lines.push(`X${i}-${k},D${i},2025-03-0${1 + k},线上,P-1,1`);
+    lines.push('X5-0,D5,2025-03-01,线上,P-1,1');
+    const ou = (await upload(s, 'orders', Buffer.from(lines.join('\n')))).json<SheetUpload>();
+    expect((await s.request({ method: 'POST', url: `/api/v1/data-imports/${ou.import.id}/run`, payload: { mapping: ou.suggested } })).statusCode).toBe(202);
+    await executeSheet(t.database.db, tn.id, ou.import.id);
+    const od = (await s.request({ method: 'GET', url: `/api/v1/data-imports/${ou.import.id}` })).json<SheetImport>();
+    expect(od).toMatchObject({ status: 'completed', processed: lines.length - 1, inserted: lines.length - 2, failed: 1 });
+    const oerrs = (await s.request({ method: 'GET', url: `/api/v1/data-imports/${ou.import.id}/errors` })).json<{ items: { row: number; code: string }[] }>();
+    expect(oerrs.items).toEqual([expect.objectContaining({ row: lines.length, code: 'order_rows_apart' })]);
+    const wrong = await rows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from customers c join customer_identities ci on ci.tenant_id = c.tenant_id and ci.customer_id = c.id and ci.kind = 'external'
+          where c.tenant_id = ${tn.id} and c.orders_count <> (substring(ci.value from 'D([0-9]+)')::int % 3) + 1`,
+    );
+    expect(wrong[0].n).toBe(0);
+    expect(await count('orders', tn.id)).toBe(lines.length - 2);
   });
 });
 

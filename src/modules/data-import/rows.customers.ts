@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows as query, type Tx } from '../../platform/db/db.ts';
 import { customerAddresses, customerIdentities, customers, normaliseEmail, normalisePhone } from '../customers/index.ts';
 import type { SheetRow } from './sheet.read.ts';
 import { parseDate, parseGender, parseTags } from './sheet.values.ts';
-import { arr, clears, emptyOutcome, externalKey, keepOr, RowReader, searchParts, vectorSql, type ChunkOutcome, type KindImporter, type RunScope } from './rows.common.ts';
+import { arr, clears, emptyOutcome, externalKey, keepOr, RowKeys, RowReader, searchParts, timeOrderedUuid, vectorSql, type ChunkOutcome, type KindImporter, type RunScope } from './rows.common.ts';
 
 interface CustomerRow {
   row: number;
@@ -50,23 +49,25 @@ function readRow(scope: RunScope, r: RowReader): CustomerRow | null {
   return { row: r.row.row, externalId, name, phone, email, gender, birthday, tags, address, clearAddress };
 }
 
+/** A chunk read and checked without the database: its bad rows counted in `out`, the rest to write. */
+interface Prepared {
+  out: ChunkOutcome;
+  valid: CustomerRow[];
+}
+
 /**
  * Customers: upsert by external id, else by phone, else by e-mail (the duplicate detector's identities).
  * New customers are inserted; existing ones are updated only where a mapped cell differs (the database
  * compares, so an unchanged row bumps no version). An empty cell keeps the stored value, or with
  * `blankCells: 'clear'` empties it (gender back to unknown, no tags, no default address); identities stay.
  */
-export function customersImporter(scope: RunScope): KindImporter {
-  const seen = { ext: new Map<string, number>(), phone: new Map<string, number>(), email: new Map<string, number>(), target: new Map<string, number>() };
+export function customersImporter(scope: RunScope): KindImporter<Prepared> {
+  const seen = { ext: new RowKeys(), phone: new RowKeys(), email: new RowKeys(), target: new RowKeys() };
   const { tenantId } = scope;
 
   return {
-    async chunk(tx: Tx, sheetRows: SheetRow[]): Promise<ChunkOutcome> {
+    prepare(sheetRows: SheetRow[]): Prepared {
       const out = emptyOutcome();
-      const failRow = (issues: RowReader['issues']) => {
-        out.failed++;
-        out.errors.push(...issues);
-      };
       const valid: CustomerRow[] = [];
       for (const sr of sheetRows) {
         const r = new RowReader(scope.mapping, sr);
@@ -76,7 +77,8 @@ export function customersImporter(scope: RunScope): KindImporter {
           if (dup) r.fail(c.externalId && seen.ext.has(c.externalId) ? 'externalId' : c.phone && seen.phone.has(c.phone) ? 'phone' : 'email', 'duplicate_in_file', { row: dup });
         }
         if (!c || !r.ok) {
-          failRow(r.issues);
+          out.failed++;
+          out.errors.push(...r.issues);
           continue;
         }
         if (c.externalId) seen.ext.set(c.externalId, c.row);
@@ -84,6 +86,14 @@ export function customersImporter(scope: RunScope): KindImporter {
         if (c.email) seen.email.set(c.email, c.row);
         valid.push(c);
       }
+      return { out, valid };
+    },
+
+    async write(tx: Tx, { out, valid }: Prepared): Promise<ChunkOutcome> {
+      const failRow = (issues: RowReader['issues']) => {
+        out.failed++;
+        out.errors.push(...issues);
+      };
       if (valid.length === 0) return out;
 
       // every identity of the chunk in one lookup
@@ -92,12 +102,13 @@ export function customersImporter(scope: RunScope): KindImporter {
         ...(c.phone ? [['phone', c.phone]] : []),
         ...(c.email ? [['email', c.email]] : []),
       ]);
-      const found = await query<{ kind: string; value: string; customer_id: string }>(
+      // one primary-key probe per key: as a join, the planner may hash the tenant's whole identities table for each chunk
+      const found = await query<{ kind: string; value: string; customer_id: string | null }>(
         tx,
-        sql`select ci.kind, ci.value, ci.customer_id from ${customerIdentities} ci
-            where ci.tenant_id = ${tenantId} and (ci.kind, ci.value) in (select * from unnest(${arr(keys.map((k) => k[0]), 'text')}, ${arr(keys.map((k) => k[1]), 'text')}))`,
+        sql`select u.kind, u.value, (select ci.customer_id from ${customerIdentities} ci where ci.tenant_id = ${tenantId} and ci.kind = u.kind and ci.value = u.value) as customer_id
+            from unnest(${arr(keys.map((k) => k[0]), 'text')}, ${arr(keys.map((k) => k[1]), 'text')}) as u(kind, value)`,
       );
-      const owner = new Map(found.map((f) => [`${f.kind}:${f.value}`, f.customer_id]));
+      const owner = new Map(found.flatMap((f) => (f.customer_id ? [[`${f.kind}:${f.value}`, f.customer_id] as const] : [])));
       const fresh: CustomerRow[] = [];
       const existing: CustomerRow[] = [];
       for (const c of valid) {
@@ -119,7 +130,7 @@ export function customersImporter(scope: RunScope): KindImporter {
         if (target) {
           seen.target.set(target, c.row);
           existing.push({ ...c, id: target });
-        } else fresh.push({ ...c, id: randomUUID(), isNew: true });
+        } else fresh.push({ ...c, id: timeOrderedUuid(), isNew: true });
       }
 
       if (fresh.length) {
@@ -186,27 +197,34 @@ export function customersImporter(scope: RunScope): KindImporter {
   };
 }
 
-/** The default address of each customer: inserted when missing, updated when different; returns the existing customers changed. */
+/**
+ * The default address of each customer: inserted when missing, updated when different; returns the existing
+ * customers changed. A customer this chunk creates has no address yet: nothing to update or look up.
+ */
 async function upsertAddresses(tx: Tx, scope: RunScope, list: CustomerRow[]): Promise<string[]> {
   if (list.length === 0) return [];
   const { tenantId } = scope;
   const district = keepOr(clears(scope, 'district'), sql`u.district`, sql`d.district`);
+  const known = list.filter((c) => !c.isNew);
+  const changed = known.length
+    ? await query<{ customer_id: string }>(
+        tx,
+        sql`update ${customerAddresses} d set province = u.province, city = u.city, district = ${district}, street = u.street
+            from unnest(${arr(known.map((c) => c.id), 'uuid')}, ${arr(known.map((c) => c.address!.province), 'text')}, ${arr(known.map((c) => c.address!.city), 'text')},
+              ${arr(known.map((c) => c.address!.district), 'text')}, ${arr(known.map((c) => c.address!.street), 'text')}) as u(cid, province, city, district, street)
+            where d.tenant_id = ${tenantId} and d.customer_id = u.cid and d.is_default
+              and (d.province, d.city, d.district, d.street) is distinct from (u.province, u.city, ${district}, u.street)
+            returning d.customer_id`,
+      )
+    : [];
   const a = (f: (x: NonNullable<CustomerRow['address']>) => string | null) => list.map((c) => f(c.address!));
-  const ids = arr(list.map((c) => c.id), 'uuid');
-  const changed = await query<{ customer_id: string }>(
-    tx,
-    sql`update ${customerAddresses} d set province = u.province, city = u.city, district = ${district}, street = u.street
-        from unnest(${ids}, ${arr(a((x) => x.province), 'text')}, ${arr(a((x) => x.city), 'text')}, ${arr(a((x) => x.district), 'text')}, ${arr(a((x) => x.street), 'text')}) as u(cid, province, city, district, street)
-        where d.tenant_id = ${tenantId} and d.customer_id = u.cid and d.is_default
-          and (d.province, d.city, d.district, d.street) is distinct from (u.province, u.city, ${district}, u.street)
-        returning d.customer_id`,
-  );
   const inserted = await query<{ customer_id: string }>(
     tx,
     sql`insert into ${customerAddresses} (tenant_id, customer_id, province, city, district, street, is_default)
         select ${tenantId}, u.cid, u.province, u.city, u.district, u.street, true
-        from unnest(${ids}, ${arr(a((x) => x.province), 'text')}, ${arr(a((x) => x.city), 'text')}, ${arr(a((x) => x.district), 'text')}, ${arr(a((x) => x.street), 'text')}) as u(cid, province, city, district, street)
-        where not exists (select 1 from ${customerAddresses} d where d.tenant_id = ${tenantId} and d.customer_id = u.cid and d.is_default)
+        from unnest(${arr(list.map((c) => c.id), 'uuid')}, ${arr(list.map((c) => c.isNew === true), 'boolean')}, ${arr(a((x) => x.province), 'text')}, ${arr(a((x) => x.city), 'text')},
+          ${arr(a((x) => x.district), 'text')}, ${arr(a((x) => x.street), 'text')}) as u(cid, fresh, province, city, district, street)
+        where u.fresh or not exists (select 1 from ${customerAddresses} d where d.tenant_id = ${tenantId} and d.customer_id = u.cid and d.is_default)
         returning customer_id`,
   );
   const fresh = new Set(list.filter((c) => c.isNew).map((c) => c.id));

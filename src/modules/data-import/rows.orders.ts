@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import { rows as query, type Tx } from '../../platform/db/db.ts';
@@ -9,7 +8,7 @@ import { products } from '../catalog/index.ts';
 import { orderItems, orders } from '../orders/index.ts';
 import type { SheetRow } from './sheet.read.ts';
 import { parseChannel, parseDateTime, parseInteger, parseMoney } from './sheet.values.ts';
-import { arr, clears, emptyOutcome, externalKey, keepOr, RowReader, type ChunkOutcome, type KindImporter, type RunScope, type RowIssue } from './rows.common.ts';
+import { arr, clears, emptyOutcome, externalKey, keepOr, RowKeys, RowReader, timeOrderedUuid, type ChunkOutcome, type KindImporter, type RunScope, type RowIssue } from './rows.common.ts';
 
 /** Imported orders sold within this many days emit `order.created` (follow-up visits, webhooks). */
 export const RECENT_ORDER_DAYS = 30;
@@ -58,9 +57,9 @@ async function reserveOrderNumbers(tx: Tx, tenantId: string, n: number): Promise
  * the run clears). Each new order emits `order.created` like an order entered in the UI, with `soldAt` and
  * `imported: true` so that subscribers can tell past sales from new ones.
  */
-export function ordersImporter(scope: RunScope): KindImporter {
+export function ordersImporter(scope: RunScope): KindImporter<OrderGroup[]> {
   const { tenantId, timeZone } = scope;
-  const done = new Set<string>();
+  const done = new RowKeys();
   const productCache = new Map<string, Product | null>();
 
   function readGroups(sheetRows: SheetRow[]): OrderGroup[] {
@@ -93,7 +92,7 @@ export function ordersImporter(scope: RunScope): KindImporter {
           issues: [],
         };
         groups.push(g);
-        done.add(orderId);
+        done.set(orderId, sr.row);
       }
       const sku = r.str('sku', 100, true);
       const quantity = r.parse('quantity', (c) => parseInteger(c, 1, 100_000), true);
@@ -120,18 +119,21 @@ export function ordersImporter(scope: RunScope): KindImporter {
       return i === undefined || i === null ? String(row.row) : String(row.cells[i] ?? '').trim();
     },
 
-    async chunk(tx: Tx, sheetRows: SheetRow[]): Promise<ChunkOutcome> {
+    prepare: readGroups,
+
+    async write(tx: Tx, groups: OrderGroup[]): Promise<ChunkOutcome> {
       const out = emptyOutcome();
-      const groups = readGroups(sheetRows);
       await loadProducts(tx, groups.flatMap((g) => g.lines.map((l) => l.sku)));
       const keys = groups.filter((g) => g.customerKey.value).map((g) => g.customerKey);
-      const owners = await query<{ kind: string; value: string; customer_id: string }>(
+      // one primary-key probe per key: as a join, the planner may hash the tenant's whole identities table for each chunk
+      const owners = await query<{ kind: string; value: string; customer_id: string | null }>(
         tx,
-        sql`select ci.kind, ci.value, coalesce(c.merged_into_id, ci.customer_id) as customer_id from ${customerIdentities} ci
-            join ${customers} c on c.tenant_id = ci.tenant_id and c.id = ci.customer_id
-            where ci.tenant_id = ${tenantId} and (ci.kind, ci.value) in (select * from unnest(${arr(keys.map((k) => k.kind), 'text')}, ${arr(keys.map((k) => k.value), 'text')}))`,
+        sql`select u.kind, u.value, (select coalesce(c.merged_into_id, ci.customer_id) from ${customerIdentities} ci
+              join ${customers} c on c.tenant_id = ci.tenant_id and c.id = ci.customer_id
+              where ci.tenant_id = ${tenantId} and ci.kind = u.kind and ci.value = u.value) as customer_id
+            from unnest(${arr(keys.map((k) => k.kind), 'text')}, ${arr(keys.map((k) => k.value), 'text')}) as u(kind, value)`,
       );
-      const owner = new Map(owners.map((o) => [`${o.kind}:${o.value}`, o.customer_id]));
+      const owner = new Map(owners.flatMap((o) => (o.customer_id ? [[`${o.kind}:${o.value}`, o.customer_id] as const] : [])));
       const existing = new Map(
         (await query<{ id: string; external_id: string }>(tx, sql`select id, external_id from ${orders} where tenant_id = ${tenantId} and external_id = any(${arr(groups.map((g) => g.externalId), 'text')})`)).map((o) => [o.external_id, o.id]),
       );
@@ -178,7 +180,7 @@ export function ordersImporter(scope: RunScope): KindImporter {
         const o = { id: [] as string[], number: [] as string[], ext: [] as string[], cust: [] as string[], channel: [] as string[], store: [] as (string | null)[], sub: [] as number[], disc: [] as number[], total: [] as number[], cost: [] as (number | null)[], at: [] as string[], del: [] as (string | null)[] };
         const i = { order: [] as string[], no: [] as number[], pid: [] as string[], sku: [] as string[], name: [] as string[], qty: [] as number[], unit: [] as number[], disc: [] as number[], total: [] as number[], cost: [] as (number | null)[] };
         fresh.forEach((g, n) => {
-          const id = randomUUID();
+          const id = timeOrderedUuid();
           let sub = 0;
           let disc = 0;
           let cost: number | null = 0;

@@ -33,7 +33,7 @@ const optional = [
 ] as const;
 
 /** Products: upsert by SKU, two statements per chunk; the update's WHERE leaves equal rows untouched. */
-export function productsImporter(scope: RunScope): KindImporter {
+export function productsImporter(scope: RunScope): KindImporter<SheetRow[]> {
   const { tenantId } = scope;
   const seen = new Map<string, number>();
   const categoryByCode = new Map<string, string | null>();
@@ -47,7 +47,9 @@ export function productsImporter(scope: RunScope): KindImporter {
   }
 
   return {
-    async chunk(tx: Tx, sheetRows: SheetRow[]): Promise<ChunkOutcome> {
+    // the category check reads the database: everything happens in write
+    prepare: (sheetRows) => sheetRows,
+    async write(tx: Tx, sheetRows: SheetRow[]): Promise<ChunkOutcome> {
       const out = emptyOutcome();
       const valid: ProductRow[] = [];
       for (const sr of sheetRows) {

@@ -18,6 +18,21 @@ const dateRe = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:
  * or an XLSX date cell (its wall-clock fields). Dates without a zone are in the tenant's zone.
  */
 export function parseDateTime(c: Cell, zone: string): Parsed<DateTime> {
+  if (c instanceof Date) return readDateTime(c, zone);
+  // A sheet repeats its dates (birthdays, sale days) and a zoned DateTime costs a time-zone lookup through
+  // Intl (most of an import row's CPU): the same text in the same zone gives the same immutable result.
+  const key = `${zone}\u0000${c}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const v = readDateTime(c, zone);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(key, v);
+  return v;
+}
+const MEMO_MAX = 50_000;
+const memo = new Map<string, Parsed<DateTime>>();
+
+function readDateTime(c: Cell, zone: string): Parsed<DateTime> {
   if (c instanceof Date) {
     const d = DateTime.fromObject(
       { year: c.getUTCFullYear(), month: c.getUTCMonth() + 1, day: c.getUTCDate(), hour: c.getUTCHours(), minute: c.getUTCMinutes(), second: c.getUTCSeconds() },
@@ -37,11 +52,23 @@ export function parseDateTime(c: Cell, zone: string): Parsed<DateTime> {
   return d;
 }
 
+/** The end of today in `zone`, worked out again only once the day is over (or the clock went back before it). */
+const todayEnds = new Map<string, { start: number; end: DateTime }>();
+function endOfToday(zone: string): DateTime {
+  const now = Date.now();
+  const known = todayEnds.get(zone);
+  if (known && now >= known.start && now <= known.end.toMillis()) return known.end;
+  const today = DateTime.fromMillis(now).setZone(zone);
+  const end = today.endOf('day');
+  todayEnds.set(zone, { start: today.startOf('day').toMillis(), end });
+  return end;
+}
+
 /** A calendar date (birthday): YYYY-MM-DD, not in the future. */
 export function parseDate(c: Cell, zone: string): Parsed<string> {
   const d = parseDateTime(c, zone);
   if (isBad(d)) return d;
-  if (d > DateTime.now().setZone(zone).endOf('day')) return { bad: 'date_in_future' };
+  if (d > endOfToday(zone)) return { bad: 'date_in_future' };
   return d.toISODate()!;
 }
 

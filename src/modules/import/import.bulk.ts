@@ -5,7 +5,7 @@ import { rows, type Tx } from '../../platform/db/db.ts';
 import { counters } from '../../platform/tenancy/tenancy.schema.ts';
 import { searchParts, searchVectorOf } from '../../platform/search/search.ts';
 import { customerIdentities, customers, identitiesOf } from '../customers/index.ts';
-import { slaCheckJobs, ticketEvents, ticketMessages, tickets, type ContactInput } from '../tickets/index.ts';
+import { isSearchedKind, messagesParts, messagesVectorOf, slaCheckJobs, ticketEvents, ticketMessages, tickets, type ContactInput } from '../tickets/index.ts';
 import { enqueueMany, type EnqueueInput } from '../../platform/jobs/index.ts';
 import type { ImportTicketLine } from './import.contract.ts';
 import type { Replayed, SlaRules } from './import.replay.ts';
@@ -114,6 +114,7 @@ export async function insertChunk(tx: Tx, tenantId: string, timeZone: string, it
     externalId: [] as string[], policyId: [] as (string | null)[], calendarId: [] as (string | null)[], frDue: [] as (string | null)[], frAt: [] as (string | null)[],
     nrDue: [] as (string | null)[], resDue: [] as (string | null)[], resolvedAt: [] as (string | null)[], closedAt: [] as (string | null)[], pausedAt: [] as (string | null)[],
     dueAt: [] as (string | null)[], breaches: [] as string[], reopens: [] as number[], tl: [] as string[], tc: [] as string[], bl: [] as string[], bc: [] as string[],
+    ml: [] as string[], mc: [] as string[],
     createdAt: [] as string[], updatedAt: [] as string[],
   };
   items.forEach((it, n) => {
@@ -122,6 +123,7 @@ export async function insertChunk(tx: Tx, tenantId: string, timeZone: string, it
     const number = `T-${DateTime.fromJSDate(r.createdAt, { zone: timeZone }).year}-${String(seq).padStart(6, '0')}`;
     const title = split(`${number} ${it.line.subject}`);
     const body = split(`${it.line.description} ${it.customer?.name ?? ''} ${(it.customer?.identities ?? []).join(' ')}`);
+    const said = messagesParts(it.replayed.messages.filter((msg) => isSearchedKind(msg.kind)).map((msg) => msg.body));
     t.id.push(randomUUID()); t.seq.push(seq); t.number.push(number); t.subject.push(it.line.subject); t.description.push(it.line.description);
     t.type.push(it.line.type); t.priority.push(it.line.priority); t.status.push(r.status); t.channel.push(it.line.channel);
     t.customerId.push(it.customer?.id ?? null); t.assigneeId.push(it.assigneeId); t.teamId.push(it.teamId); t.tags.push(JSON.stringify([...new Set(it.line.tags)]));
@@ -129,7 +131,7 @@ export async function insertChunk(tx: Tx, tenantId: string, timeZone: string, it
     t.frDue.push(iso(r.clock.firstResponseDueAt)); t.frAt.push(iso(r.clock.firstRespondedAt)); t.nrDue.push(iso(r.clock.nextResponseDueAt));
     t.resDue.push(iso(r.clock.resolutionDueAt)); t.resolvedAt.push(iso(r.clock.resolvedAt)); t.closedAt.push(iso(r.closedAt)); t.pausedAt.push(iso(r.clock.pausedAt));
     t.dueAt.push(iso(r.slaDueAt)); t.breaches.push(JSON.stringify(r.slaBreaches)); t.reopens.push(r.reopenCount);
-    t.tl.push(title.latin); t.tc.push(title.cjk); t.bl.push(body.latin); t.bc.push(body.cjk); t.createdAt.push(r.createdAt.toISOString()); t.updatedAt.push(r.updatedAt.toISOString());
+    t.tl.push(title.latin); t.tc.push(title.cjk); t.bl.push(body.latin); t.bc.push(body.cjk); t.ml.push(said.latin); t.mc.push(said.cjk); t.createdAt.push(r.createdAt.toISOString()); t.updatedAt.push(r.updatedAt.toISOString());
   });
   const txt = (a: unknown[]) => sql`${p(a)}::text[]`;
   const uid = (a: unknown[]) => sql`${p(a)}::uuid[]`;
@@ -142,37 +144,36 @@ export async function insertChunk(tx: Tx, tenantId: string, timeZone: string, it
         select ${tenantId}, u.id, u.seq, u.number, u.subject, u.description, u.type, u.priority, u.status, u.channel, u.customer_id, u.assignee_id, u.team_id,
           array(select jsonb_array_elements_text(u.tags::jsonb)), u.external_id, u.policy_id, u.calendar_id, u.fr_due, u.fr_at, u.nr_due, u.res_due, u.resolved_at, u.closed_at,
           u.paused_at, u.due_at, array(select jsonb_array_elements_text(u.breaches::jsonb)), u.reopens,
-          ${vector('u.tl', 'u.tc', 'A')} || ${vector('u.bl', 'u.bc', 'B')}, u.created_at, u.updated_at
+          ${vector('u.tl', 'u.tc', 'A')} || ${vector('u.bl', 'u.bc', 'B')} || ${messagesVectorOf(sql.raw('u.ml'), sql.raw('u.mc'))}, u.created_at, u.updated_at
         from unnest(${uid(t.id)}, ${p(t.seq)}::bigint[], ${txt(t.number)}, ${txt(t.subject)}, ${txt(t.description)}, ${txt(t.type)}, ${txt(t.priority)}, ${txt(t.status)}, ${txt(t.channel)},
           ${uid(t.customerId)}, ${uid(t.assigneeId)}, ${uid(t.teamId)}, ${txt(t.tags)}, ${txt(t.externalId)}, ${uid(t.policyId)}, ${uid(t.calendarId)}, ${tsz(t.frDue)}, ${tsz(t.frAt)},
           ${tsz(t.nrDue)}, ${tsz(t.resDue)}, ${tsz(t.resolvedAt)}, ${tsz(t.closedAt)}, ${tsz(t.pausedAt)}, ${tsz(t.dueAt)}, ${txt(t.breaches)}, ${p(t.reopens)}::int[],
-          ${txt(t.tl)}, ${txt(t.tc)}, ${txt(t.bl)}, ${txt(t.bc)}, ${tsz(t.createdAt)}, ${tsz(t.updatedAt)})
+          ${txt(t.tl)}, ${txt(t.tc)}, ${txt(t.bl)}, ${txt(t.bc)}, ${txt(t.ml)}, ${txt(t.mc)}, ${tsz(t.createdAt)}, ${tsz(t.updatedAt)})
           as u(id, seq, number, subject, description, type, priority, status, channel, customer_id, assignee_id, team_id, tags, external_id, policy_id, calendar_id, fr_due, fr_at,
-               nr_due, res_due, resolved_at, closed_at, paused_at, due_at, breaches, reopens, tl, tc, bl, bc, created_at, updated_at)
+               nr_due, res_due, resolved_at, closed_at, paused_at, due_at, breaches, reopens, tl, tc, bl, bc, ml, mc, created_at, updated_at)
         on conflict (tenant_id, external_id) do nothing
         returning id`,
   );
   const kept = new Set(inserted.map((r) => r.id));
-  const m = { id: [] as string[], ticket: [] as string[], kind: [] as string[], authorType: [] as string[], authorUser: [] as (string | null)[], authorName: [] as string[], body: [] as string[], l: [] as string[], c: [] as string[], at: [] as string[] };
+  const m = { id: [] as string[], ticket: [] as string[], kind: [] as string[], authorType: [] as string[], authorUser: [] as (string | null)[], authorName: [] as string[], body: [] as string[], at: [] as string[] };
   const e = { ticket: [] as string[], type: [] as string[], actor: [] as string[], data: [] as string[], at: [] as string[] };
   items.forEach((it, n) => {
     const ticketId = t.id[n];
     if (!kept.has(ticketId)) return;
     for (const msg of it.replayed.messages) {
-      const s = split(msg.body);
       m.id.push(msg.id); m.ticket.push(ticketId); m.kind.push(msg.kind); m.authorType.push(msg.authorType);
       m.authorUser.push(msg.authorType === 'agent' ? it.userIdOf(msg.authorEmail) : null); m.authorName.push(msg.authorName); m.body.push(msg.body);
-      m.l.push(s.latin); m.c.push(s.cjk); m.at.push(msg.at.toISOString());
+      m.at.push(msg.at.toISOString());
     }
     for (const ev of it.replayed.events) {
       e.ticket.push(ticketId); e.type.push(ev.type); e.actor.push(ev.actorName); e.data.push(JSON.stringify(ev.data)); e.at.push(ev.at.toISOString());
     }
   });
   if (m.id.length) {
-    await tx.execute(sql`insert into ${ticketMessages} (tenant_id, id, ticket_id, kind, author_type, author_user_id, author_name, body, search_vector, created_at)
-      select ${tenantId}, u.id, u.ticket_id, u.kind, u.author_type, u.author_user_id, u.author_name, u.body, ${vector('u.l', 'u.c', 'B')}, u.at
-      from unnest(${uid(m.id)}, ${uid(m.ticket)}, ${txt(m.kind)}, ${txt(m.authorType)}, ${uid(m.authorUser)}, ${txt(m.authorName)}, ${txt(m.body)}, ${txt(m.l)}, ${txt(m.c)}, ${tsz(m.at)})
-        as u(id, ticket_id, kind, author_type, author_user_id, author_name, body, l, c, at)`);
+    await tx.execute(sql`insert into ${ticketMessages} (tenant_id, id, ticket_id, kind, author_type, author_user_id, author_name, body, created_at)
+      select ${tenantId}, u.id, u.ticket_id, u.kind, u.author_type, u.author_user_id, u.author_name, u.body, u.at
+      from unnest(${uid(m.id)}, ${uid(m.ticket)}, ${txt(m.kind)}, ${txt(m.authorType)}, ${uid(m.authorUser)}, ${txt(m.authorName)}, ${txt(m.body)}, ${tsz(m.at)})
+        as u(id, ticket_id, kind, author_type, author_user_id, author_name, body, at)`);
   }
   if (e.ticket.length) {
     // ordered by time so event ids (bigserial) follow the history, as the ticket page lists events by id

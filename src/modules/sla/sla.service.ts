@@ -46,13 +46,21 @@ export async function listPolicies(ctx: Pick<Ctx, 'db' | 'tenantId'>): Promise<S
 
 /** The first active policy, in position order, whose conditions match the ticket. */
 export async function selectPolicy(q: Queryable, tenantId: string, subject: SlaSubject): Promise<SlaPolicy | null> {
+  return firstMatching(await activePolicies(q, tenantId), subject);
+}
+
+/** The active policies in the order they are tried (what a settings cache keeps). */
+export async function activePolicies(q: Queryable, tenantId: string): Promise<SlaPolicy[]> {
   const rs = await q
     .select()
     .from(slaPolicies)
     .where(and(eq(slaPolicies.tenantId, tenantId), eq(slaPolicies.active, true)))
     .orderBy(asc(slaPolicies.position), asc(slaPolicies.name));
-  const hit = rs.find((r) => matches(r.conditions, subject));
-  return hit ? toPolicy(hit) : null;
+  return rs.map(toPolicy);
+}
+
+export function firstMatching(active: readonly SlaPolicy[], subject: SlaSubject): SlaPolicy | null {
+  return active.find((p) => matches(p.conditions, subject)) ?? null;
 }
 
 /** Names of policies by id, for ticket lists (one query for a page). */

@@ -27,7 +27,7 @@ function toDef(r: DefRow): TicketFieldDef {
   };
 }
 
-async function loadDefs(q: Queryable, tenantId: string): Promise<TicketFieldDef[]> {
+export async function loadDefs(q: Queryable, tenantId: string): Promise<TicketFieldDef[]> {
   const rs = await q.select().from(ticketFieldDefs).where(eq(ticketFieldDefs.tenantId, tenantId)).orderBy(asc(ticketFieldDefs.position), asc(ticketFieldDefs.key));
   return rs.map(toDef);
 }
@@ -109,7 +109,11 @@ export async function getFieldDef(ctx: Pick<Ctx, 'db' | 'tenantId'>, id: string)
  * `previous` (the stored values) makes it an update; see customFieldErrors for what that relaxes.
  */
 export async function checkCustomFields(q: Queryable, ctx: Pick<Ctx, 'tenantId' | 'locale'>, type: string, values: Record<string, unknown>, previous?: unknown): Promise<void> {
-  const defs = await loadDefs(q, ctx.tenantId);
+  checkCustomFieldsWith(await loadDefs(q, ctx.tenantId), ctx, type, values, previous);
+}
+
+/** checkCustomFields against definitions the caller already holds (a create's settings cache). */
+export function checkCustomFieldsWith(defs: TicketFieldDef[], ctx: Pick<Ctx, 'locale'>, type: string, values: Record<string, unknown>, previous?: unknown): void {
   const before = previous && typeof previous === 'object' ? (previous as Record<string, unknown>) : undefined;
   failIf(customFieldErrors(defs, type as TicketType, values, ctx.locale, before));
 }

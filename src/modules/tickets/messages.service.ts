@@ -3,9 +3,9 @@ import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Tx } from '../../platform/db/db.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { recordChange } from '../../platform/outbox/outbox.ts';
-import { searchVector } from '../../platform/search/search.ts';
 import { slaClock } from '../sla/index.ts';
 import { ticketMessages, tickets } from './tickets.schema.ts';
+import { appendMessageVector, isSearchedKind } from './ticket-text.ts';
 import type { AuthorType, Channel, MessageKind, TicketMessage, TicketStatus } from './tickets.contract.ts';
 import { addEvent, loadTicketRow, statusChange, type TicketRow } from './tickets.service.ts';
 import { clockColumns, clockOf, scheduleChecks, slaOfTicket } from './ticket-sla.ts';
@@ -65,14 +65,13 @@ export async function addMessageInTx(tx: Tx, ctx: Ctx, ticketId: string, m: Mess
       authorName: m.authorName ?? ctx.actor.name,
       body: m.body,
       channel: m.channel ?? null,
-      searchVector: m.kind === 'public' || m.kind === 'note' ? searchVector(m.body, 'B') : null,
       createdAt: at,
     })
     .returning();
   const statusChanged = newStatus !== null && newStatus !== row.status;
   await tx
     .update(tickets)
-    .set({ ...columns, updatedAt: at, ...(statusChanged ? { version: sql`${tickets.version} + 1` } : {}) })
+    .set({ ...columns, updatedAt: at, ...(statusChanged ? { version: sql`${tickets.version} + 1` } : {}), ...(isSearchedKind(m.kind) ? { searchVector: appendMessageVector(m.body) } : {}) })
     .where(and(eq(tickets.tenantId, ctx.tenantId), eq(tickets.id, ticketId)));
   if (statusChanged) await addEvent(tx, ctx, ticketId, reopened ? 'reopened' : 'status_changed', { field: 'status', from: row.status, to: newStatus, cause: 'message' }, at);
   await addEvent(tx, ctx, ticketId, 'message_added', { messageId: msg.id, kind: m.kind, authorType: m.authorType }, at);

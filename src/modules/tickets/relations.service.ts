@@ -8,6 +8,7 @@ import { ticketMessages, tickets } from './tickets.schema.ts';
 import { addEvent, createTicketInTx, loadTicketRow, withCustomerNames } from './tickets.service.ts';
 import { addMessageInTx } from './messages.service.ts';
 import type { Ticket } from './tickets.contract.ts';
+import { rebuildTicketText } from './ticket-text.ts';
 
 export type LinkKind = 'related' | 'duplicate' | 'parent';
 
@@ -73,6 +74,8 @@ export async function merge(ctx: Ctx, sourceId: string, input: { version: number
       .set({ status: 'closed', mergedIntoId: target.id, closedAt: new Date(), resolvedAt: source.resolvedAt ?? new Date(), slaDueAt: null, version: sql`${tickets.version} + 1`, updatedAt: new Date() })
       .where(and(eq(tickets.tenantId, ctx.tenantId), eq(tickets.id, source.id)));
     await tx.insert(ticketLinks).values({ tenantId: ctx.tenantId, ticketId: target.id, otherId: source.id, kind: 'duplicate' }).onConflictDoNothing();
+    // the conversation's text is now found on the target, no longer on the source
+    await rebuildTicketText(tx, ctx.tenantId, [source.id, target.id]);
     await addEvent(tx, ctx, source.id, 'merged_into', { ticketId: target.id, number: target.number, messages: moved.length });
     await addEvent(tx, ctx, target.id, 'merged_from', { ticketId: source.id, number: source.number, messages: moved.length });
     const lang = ctx.locale === 'en';
@@ -113,6 +116,7 @@ export async function split(ctx: Ctx, sourceId: string, input: { version: number
     });
     await tx.update(ticketMessages).set({ ticketId: row.id }).where(and(eq(ticketMessages.tenantId, ctx.tenantId), inArray(ticketMessages.id, input.messageIds)));
     await tx.insert(ticketLinks).values({ tenantId: ctx.tenantId, ticketId: sourceId, otherId: row.id, kind: 'related' }).onConflictDoNothing();
+    await rebuildTicketText(tx, ctx.tenantId, [sourceId, row.id]);
     await tx.update(tickets).set({ version: sql`${tickets.version} + 1`, updatedAt: new Date() }).where(and(eq(tickets.tenantId, ctx.tenantId), eq(tickets.id, sourceId)));
     await addEvent(tx, ctx, sourceId, 'split_to', { ticketId: row.id, number: row.number, messages: input.messageIds.length });
     await addEvent(tx, ctx, row.id, 'split_from', { ticketId: sourceId, number: source.number, messages: input.messageIds.length });

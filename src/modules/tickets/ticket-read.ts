@@ -4,7 +4,7 @@ import { customers } from '../customers/index.ts';
 import { slaPolicies } from '../sla/index.ts';
 import { ticketEvents, ticketMessages, tickets } from './tickets.schema.ts';
 import type { TicketDetail, TicketMessage } from './tickets.contract.ts';
-import { ticketColumns, toTicket } from './tickets.service.ts';
+import { ticketViewColumns, toTicket } from './tickets.service.ts';
 
 /** A timestamp as `Date.prototype.toISOString()` writes it, so JSON-built rows read like the others. */
 const isoUtc = (col: unknown) => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -23,7 +23,7 @@ function detailQuery(db: Db) {
   const e = ticketEvents;
   return db
     .select({
-      ...ticketColumns,
+      ...ticketViewColumns,
       customerName: customers.name,
       policyName: slaPolicies.name,
       messages: sql<TicketMessage[]>`coalesce((

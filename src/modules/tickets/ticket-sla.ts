@@ -2,14 +2,14 @@ import type { Tx } from '../../platform/db/db.ts';
 import { enqueueMany, type EnqueueInput } from '../../platform/jobs/index.ts';
 import { calendarRules } from '../../platform/calendar/calendar.service.ts';
 import type { CalendarRules } from '../../platform/calendar/business-time.ts';
-import { getPolicy, selectPolicy, slaClock, type Clock, type SlaPolicy, type SlaSubject } from '../sla/index.ts';
+import { getPolicy, slaClock, type Clock, type SlaPolicy } from '../sla/index.ts';
 import type { tickets } from './tickets.schema.ts';
 
 type TicketRow = Omit<typeof tickets.$inferSelect, 'searchVector'>;
 
 export const SLA_CHECK_JOB = 'tickets.sla_check';
 
-export function clockOf(r: TicketRow): Clock {
+export function clockOf(r: Pick<TicketRow, 'firstResponseDueAt' | 'firstRespondedAt' | 'nextResponseDueAt' | 'resolutionDueAt' | 'resolvedAt' | 'slaPausedAt'>): Clock {
   return {
     firstResponseDueAt: r.firstResponseDueAt,
     firstRespondedAt: r.firstRespondedAt,
@@ -35,13 +35,6 @@ export function clockColumns(c: Clock) {
 export interface SlaContext {
   policy: SlaPolicy;
   rules: CalendarRules;
-}
-
-/** The policy and calendar of a new ticket; null when no policy applies. */
-export async function slaForNewTicket(tx: Tx, tenantId: string, subject: SlaSubject): Promise<SlaContext | null> {
-  const policy = await selectPolicy(tx, tenantId, subject);
-  if (!policy) return null;
-  return { policy, rules: await calendarRules(tx, tenantId, policy.calendarId) };
 }
 
 /** The policy and calendar a ticket was created under (policy edits do not move existing tickets' targets). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/types.ts';
 import { page } from '../../platform/http/pagination.contract.ts';
+import { plainResponse } from '../../platform/http/serialize.ts';
 import { AddMessage, CreateTicket, Ticket, TicketDetail, TicketListQuery, TicketMessage, UpdateTicket } from './tickets.contract.ts';
 import { createTicket, getTicket, listTickets } from './tickets.service.ts';
 import { updateTicket } from './tickets.update.ts';
@@ -12,7 +13,7 @@ const tags = ['tickets'];
 export function ticketsRoutes(app: App) {
   app.get(
     '/api/v1/tickets',
-    { config: { access: 'tickets.read' }, schema: { tags, summary: 'Tickets: queues, filters, search (Chinese and English), cursor pagination', querystring: TicketListQuery, response: { 200: page(Ticket) } } },
+    { config: { access: 'tickets.read' }, schema: { tags, summary: 'Tickets: queues, filters, search (Chinese and English), cursor pagination', querystring: TicketListQuery, response: { 200: plainResponse(page(Ticket)) } } },
     (req) => listTickets(req.ctx, req.query),
   );
   app.post(
@@ -23,7 +24,7 @@ export function ticketsRoutes(app: App) {
     },
     async (req, reply) => reply.code(201).send(await createTicket(req.ctx, req.body)),
   );
-  app.get('/api/v1/tickets/:id', { config: { access: 'tickets.read' }, schema: { tags, summary: 'A ticket with its conversation and history', params: IdParam, response: { 200: TicketDetail } } }, (req) =>
+  app.get('/api/v1/tickets/:id', { config: { access: 'tickets.read' }, schema: { tags, summary: 'A ticket with its conversation and history', params: IdParam, response: { 200: plainResponse(TicketDetail) } } }, (req) =>
     getTicket(req.ctx, req.params.id),
   );
   app.patch(

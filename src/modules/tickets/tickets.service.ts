@@ -1,33 +1,37 @@
 import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
 import { AppError, fieldError, notFound } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
-import { recordChange } from '../../platform/outbox/outbox.ts';
-import { nextNumber } from '../../platform/tenancy/tenancy.service.ts';
 import { users } from '../../platform/auth/auth.schema.ts';
 import { teams } from '../../platform/teams/teams.schema.ts';
-import { searchQuery, searchVector } from '../../platform/search/search.ts';
-import { contactProblems, getCustomers, resolveCustomer } from '../customers/index.ts';
-import { policyNames, slaClock } from '../sla/index.ts';
-import { ticketEvents, ticketMessages, tickets } from './tickets.schema.ts';
-import { canTransition, type CreateTicket, type SlaState, type Ticket, type TicketDetail, type TicketListQuery, type TicketStatus } from './tickets.contract.ts';
-import { clockColumns, clockOf, scheduleChecks, slaForNewTicket, type SlaContext } from './ticket-sla.ts';
-import { pickAssignee } from './routing.service.ts';
-import { checkCustomFields } from './custom-fields.service.ts';
+import { searchQuery } from '../../platform/search/search.ts';
+import { customers, getCustomers } from '../customers/index.ts';
+import { policyNames, slaClock, slaPolicies } from '../sla/index.ts';
+import { ticketEvents, tickets } from './tickets.schema.ts';
+import { canTransition, type SlaState, type Ticket, type TicketDetail, type TicketListQuery, type TicketStatus } from './tickets.contract.ts';
+import { clockColumns, clockOf, type SlaContext } from './ticket-sla.ts';
 import { readTicketDetail } from './ticket-read.ts';
+import { rebuildTicketText } from './ticket-text.ts';
 
 /** Rows as services use them: everything but the search vector, the widest column, which only search reads. */
 export type TicketRow = Omit<typeof tickets.$inferSelect, 'searchVector'>;
 const { searchVector: _searchVector, ...ticketColumns } = getTableColumns(tickets);
 export { ticketColumns };
+/**
+ * What toTicket reads: the lists and the ticket page select only these. Every column selected costs row
+ * mapping for each of a page's 51 rows; the others (counters, escalation, merge links) serve writes and jobs.
+ */
+const { tenantId: _tenantId, seq: _seq, closedAt: _closedAt, slaBreaches: _slaBreaches, reopenCount: _reopenCount, escalationLevel: _escalationLevel, escalatedFromTeamId: _escalatedFrom, mergedIntoId: _mergedIntoId, ...ticketViewColumns } =
+  ticketColumns;
+export { ticketViewColumns };
+export type TicketView = Omit<TicketRow, 'tenantId' | 'seq' | 'closedAt' | 'slaBreaches' | 'reopenCount' | 'escalationLevel' | 'escalatedFromTeamId' | 'mergedIntoId'>;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** Days after resolution within which a ticket may be reopened (a tenant setting later). */
 export const REOPEN_WINDOW_DAYS = 30;
 
-export function slaState(r: TicketRow, policyName: string | null = null): SlaState {
+export function slaState(r: TicketView, policyName: string | null = null): SlaState {
   return {
     policyId: r.slaPolicyId,
     policyName,
@@ -43,7 +47,7 @@ export function slaState(r: TicketRow, policyName: string | null = null): SlaSta
   };
 }
 
-export function toTicket(r: TicketRow, customerName: string | null): Ticket {
+export function toTicket(r: TicketView, customerName: string | null, policyName: string | null = null): Ticket {
   return {
     id: r.id,
     number: r.number,
@@ -62,7 +66,7 @@ export function toTicket(r: TicketRow, customerName: string | null): Ticket {
     tags: r.tags,
     customFields: r.customFields as Ticket['customFields'],
     externalId: r.externalId,
-    sla: slaState(r),
+    sla: slaState(r, policyName),
     version: r.version,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
@@ -77,6 +81,25 @@ export async function withCustomerNames(q: Queryable, tenantId: string, rs: Tick
     const t = toTicket(r, r.customerId ? (names.get(r.customerId) ?? null) : null);
     return r.slaPolicyId ? { ...t, sla: { ...t.sla, policyName: policies.get(r.slaPolicyId) ?? null } } : t;
   });
+}
+
+/**
+ * List rows carry the customer's and the policy's names by join: withCustomerNames cost three more round
+ * trips per page (customers, their identities, policies), for two names.
+ */
+const listed = ({ customerName, policyName, ...row }: TicketView & { customerName: string | null; policyName: string | null }): Ticket =>
+  toTicket(row, row.customerId ? customerName : null, row.slaPolicyId ? policyName : null);
+// Built on first use, not at load: the customers and sla modules import this one back (through tiers and
+// the import), so at load time their tables may not be defined yet.
+let listJoin: { columns: typeof ticketViewColumns & { customerName: typeof customers.name; policyName: typeof slaPolicies.name }; customer: SQL; policy: SQL } | undefined;
+function listParts() {
+  // the joins stay within the ticket's tenant like every other read
+  listJoin ??= {
+    columns: { ...ticketViewColumns, customerName: customers.name, policyName: slaPolicies.name },
+    customer: and(eq(customers.tenantId, tickets.tenantId), eq(customers.id, tickets.customerId)) as SQL,
+    policy: and(eq(slaPolicies.tenantId, tickets.tenantId), eq(slaPolicies.id, tickets.slaPolicyId)) as SQL,
+  };
+  return listJoin;
 }
 
 export async function loadTicketRow(q: Queryable, tenantId: string, id: string, lock = false): Promise<TicketRow | undefined> {
@@ -101,9 +124,7 @@ export async function assertRefs(q: Queryable, ctx: Ctx, input: { assigneeId?: s
   }
 }
 
-export function ticketSearchText(r: Pick<TicketRow, 'number' | 'subject' | 'description'>, customer: { name?: string | null; identities?: string[] }) {
-  return { title: `${r.number} ${r.subject}`, body: `${r.description} ${customer.name ?? ''} ${(customer.identities ?? []).join(' ')}` };
-}
+export { ticketOwnText as ticketSearchText } from './ticket-text.ts';
 
 export interface CreateOptions {
   /** import: the original creation time */
@@ -113,69 +134,8 @@ export interface CreateOptions {
   seq?: number;
 }
 
-/** The API's create: contact details that cannot be used are a field error, not silently dropped. */
-export async function createTicket(ctx: Ctx, input: CreateTicket, opts: CreateOptions = {}): Promise<Ticket> {
-  const problems = input.customer ? contactProblems(input.customer) : [];
-  if (problems.length) throw new AppError(422, 'validation_failed', {}, { fieldErrors: problems.map((p) => ({ path: `customer.${p.field}`, code: `errors.${p.code}` })) });
-  await checkCustomFields(ctx.db, ctx, input.type, input.customFields);
-  await assertRefs(ctx.db, ctx, input);
-  // The number is taken in its own short statement before the transaction: taken inside it, the tenant's
-  // counter row stayed locked for the whole create and serialised every create of the tenant (108/s at c=16).
-  // A create that fails after this point leaves a gap in the numbering, as a PostgreSQL sequence would.
-  const seq = await nextNumber(ctx.db, ctx.tenantId, 'ticket');
-  return ctx.tx(async (tx) => (await createTicketInTx(tx, ctx, input, { ...opts, seq })).ticket);
-}
-
-export async function createTicketInTx(tx: Tx, ctx: Ctx, input: CreateTicket, opts: CreateOptions = {}): Promise<{ ticket: Ticket; row: TicketRow }> {
-  if (opts.seq === undefined) await assertRefs(tx, ctx, input);
-  const createdAt = opts.createdAt ?? new Date();
-  let customerId = input.customerId ?? null;
-  if (!customerId && input.customer) customerId = await resolveCustomer(tx, ctx, input.customer);
-  const [customer] = customerId ? await getCustomers(tx, ctx.tenantId, [customerId]) : [];
-  if (input.customerId && !customer) throw fieldError('customerId', 'not_found', 422);
-  const sla: SlaContext | null = await slaForNewTicket(tx, ctx.tenantId, { type: input.type, priority: input.priority, channel: input.channel, tier: customer?.tier ?? 'regular' });
-  const clock = sla ? slaClock.startClock(sla.rules, sla.policy, createdAt) : slaClock.emptyClock;
-  // routing (VIP dedicated agent, round robin, least loaded, skills) only for live tickets, not imports
-  const assigneeId =
-    input.assigneeId ?? (opts.createdAt ? null : await pickAssignee(tx, ctx.tenantId, { teamId: input.teamId ?? null, customerId, tags: input.tags, customFields: input.customFields, category: input.category ?? null }));
-  const seq = opts.seq ?? (await nextNumber(tx, ctx.tenantId, 'ticket'));
-  const year = DateTime.fromJSDate(createdAt, { zone: ctx.timeZone }).year;
-  const number = `T-${year}-${String(seq).padStart(6, '0')}`;
-  const text = ticketSearchText({ number, subject: input.subject, description: input.description }, { name: customer?.name, identities: customer?.identities.map((i) => i.value) });
-  const [row] = await tx
-    .insert(tickets)
-    .values({
-      tenantId: ctx.tenantId,
-      seq,
-      number,
-      subject: input.subject,
-      description: input.description,
-      type: input.type,
-      priority: input.priority,
-      channel: input.channel,
-      category: input.category ?? null,
-      faultCode: input.faultCode ?? null,
-      customerId,
-      assigneeId,
-      teamId: input.teamId ?? null,
-      tags: [...new Set(input.tags)],
-      customFields: input.customFields,
-      externalId: opts.externalId ?? null,
-      slaPolicyId: sla?.policy.id ?? null,
-      slaCalendarId: sla?.policy.calendarId ?? null,
-      ...clockColumns(clock),
-      searchVector: sql`${searchVector(text.title, 'A')} || ${searchVector(text.body, 'B')}`,
-      createdAt,
-      updatedAt: createdAt,
-    })
-    .returning();
-  const base = toTicket(row, customer?.name ?? null);
-  const ticket = { ...base, sla: { ...base.sla, policyName: sla?.policy.name ?? null } };
-  await addEvent(tx, ctx, row.id, 'created', { channel: input.channel, status: row.status, sla: sla?.policy.name ?? null }, createdAt);
-  await recordChange(tx, ctx, { action: 'created', entityType: 'ticket', entityId: row.id, after: ticket });
-  if (sla && !opts.createdAt) await scheduleChecks(tx, ctx.tenantId, row.id, clock, sla.policy.warnAtPercent, createdAt);
-  return { ticket, row };
-}
+// The create itself (settings cache, one-statement write) lives in ticket-create.ts.
+export { createTicket, createTicketInTx } from './ticket-create.ts';
 
 export async function getTicket(ctx: Ctx, id: string): Promise<TicketDetail> {
   const detail = await readTicketDetail(ctx.db, ctx.tenantId, id);
@@ -198,30 +158,31 @@ export async function listTickets(ctx: Ctx, q: TicketListQuery) {
   const tsq = q.q ? searchQuery(q.q) : null;
   if (q.q && !tsq) return { items: [], nextCursor: null };
   if (tsq) {
-    // The hits are the union of three tenant-bounded index scans (ticket text, ticket number, message text),
-    // joined back by primary key. Written as one OR, the message part became a hashed SubPlan that PostgreSQL
-    // can only apply row by row: a sequential scan of every tenant's tickets, 5–10 s at a million tickets.
-    conds.push(sql`${tickets.id} in (
-      select t.id from ${tickets} t where t.tenant_id = ${ctx.tenantId} and t.search_vector @@ ${tsq}
-      union all
-      select t.id from ${tickets} t where t.tenant_id = ${ctx.tenantId} and t.number = ${q.q!.toUpperCase()}
-      union all
-      select m.ticket_id from ${ticketMessages} m where m.tenant_id = ${ctx.tenantId} and m.search_vector @@ ${tsq})`);
+    // One index scan: the ticket's vector holds its messages' text too (ticket-text.ts); the number is an exact
+    // match on its unique index, which PostgreSQL ORs with the text index (BitmapOr).
+    conds.push(sql`(${tickets.searchVector} @@ ${tsq} or ${tickets.number} = ${q.q!.toUpperCase()})`);
     const rank = sql<number>`ts_rank(${tickets.searchVector}, ${tsq})`;
     const after = decodeCursor(q.cursor, ['number', 'string', 'string']);
     if (after) conds.push(sql`(${rank}, ${tickets.createdAt}, ${tickets.id}) < (${after[0]}::real, ${after[1]}::timestamptz, ${after[2]}::uuid)`);
-    const rs = await ctx.db
-      .select({ ...ticketColumns, rank })
+    // The page's hits first, by rank, then their columns and names for those 50 only: joined before the sort,
+    // the customer and policy would be looked up for every hit (thousands for a common word).
+    const hits = await ctx.db
+      .select({ id: tickets.id, createdAt: tickets.createdAt, rank })
       .from(tickets)
       .where(and(...conds))
       .orderBy(desc(rank), desc(tickets.createdAt), desc(tickets.id))
       .limit(q.limit + 1);
-    const p = toPage(rs, q.limit, (r) => [r.rank, r.createdAt.toISOString(), r.id]);
-    return { items: await withCustomerNames(ctx.db, ctx.tenantId, p.items.map(({ rank: _rank, ...row }) => row)), nextCursor: p.nextCursor };
+    const p = toPage(hits, q.limit, (r) => [r.rank, r.createdAt.toISOString(), r.id]);
+    const { columns, customer, policy } = listParts();
+    const rs = p.items.length
+      ? await ctx.db.select(columns).from(tickets).leftJoin(customers, customer).leftJoin(slaPolicies, policy).where(and(eq(tickets.tenantId, ctx.tenantId), inArray(tickets.id, p.items.map((h) => h.id))))
+      : [];
+    const byId = new Map(rs.map((r) => [r.id, r]));
+    return { items: p.items.flatMap((h) => (byId.has(h.id) ? [listed(byId.get(h.id)!)] : [])), nextCursor: p.nextCursor };
   }
 
   let order: SQL[];
-  let keyOf: (r: TicketRow) => (string | number)[];
+  let keyOf: (r: TicketView) => (string | number)[];
   if (q.sort === 'sla_due') {
     // tickets with no running target last; written as NULLS LAST (not coalesce) so the queue index serves it
     const after = decodeCursor(q.cursor, ['string', 'string']);
@@ -237,9 +198,10 @@ export async function listTickets(ctx: Ctx, q: TicketListQuery) {
     order = [desc(col), desc(tickets.id)];
     keyOf = (r) => [(q.sort === 'updated_desc' ? r.updatedAt : r.createdAt).toISOString(), r.id];
   }
-  const rs = await ctx.db.select(ticketColumns).from(tickets).where(and(...conds)).orderBy(...order).limit(q.limit + 1);
+  const { columns, customer, policy } = listParts();
+  const rs = await ctx.db.select(columns).from(tickets).leftJoin(customers, customer).leftJoin(slaPolicies, policy).where(and(...conds)).orderBy(...order).limit(q.limit + 1);
   const p = toPage(rs, q.limit, keyOf);
-  return { items: await withCustomerNames(ctx.db, ctx.tenantId, p.items), nextCursor: p.nextCursor };
+  return { items: p.items.map(listed), nextCursor: p.nextCursor };
 }
 
 /** Applies a status change to the SLA clock and the ticket's timestamps. */
@@ -266,11 +228,7 @@ export function statusChange(row: TicketRow, to: TicketStatus, sla: SlaContext |
   };
 }
 
+/** The ticket's search vector from its text, its customer and its messages, after a subject change. */
 export async function refreshSearch(tx: Tx, r: TicketRow): Promise<void> {
-  const [customer] = r.customerId ? await getCustomers(tx, r.tenantId, [r.customerId]) : [];
-  const text = ticketSearchText(r, { name: customer?.name, identities: customer?.identities.map((i) => i.value) });
-  await tx
-    .update(tickets)
-    .set({ searchVector: sql`${searchVector(text.title, 'A')} || ${searchVector(text.body, 'B')}` })
-    .where(and(eq(tickets.tenantId, r.tenantId), eq(tickets.id, r.id)));
+  await rebuildTicketText(tx, r.tenantId, [r.id]);
 }

@@ -122,6 +122,34 @@ describe('tickets', () => {
     expect(await search('冷冻')).not.toContain(tk.id);
   });
 
+  it('searches internal notes but not automatic messages, and ranks subject hits above conversation hits', async () => {
+    const inNote = (await create(agent, { subject: 'Dryer', description: 'no heat' })).json();
+    await agent.request({ method: 'POST', url: `/api/v1/tickets/${inNote.id}/messages`, payload: { kind: 'note', body: '客户要求更换加热管 heating element' } });
+    const inSubject = (await create(agent, { subject: '加热管坏了', description: 'replace it' })).json();
+    const search = async (q: string) => (await agent.request({ method: 'GET', url: `/api/v1/tickets?q=${encodeURIComponent(q)}` })).json().items.map((x: { id: string }) => x.id);
+    const hits = await search('加热管');
+    expect(hits).toEqual(expect.arrayContaining([inNote.id, inSubject.id]));
+    expect(hits.indexOf(inSubject.id)).toBeLessThan(hits.indexOf(inNote.id));
+    expect(await search('element')).toContain(inNote.id);
+    // a merge notice is an automatic message: its words do not make the ticket a hit
+    const other = (await create(agent, { subject: 'Other dryer' })).json();
+    const merged = await agent.request({ method: 'POST', url: `/api/v1/tickets/${other.id}/merge`, payload: { version: other.version, intoTicketId: inSubject.id } });
+    expect(merged.statusCode).toBe(200);
+    expect(await search('merged')).not.toContain(other.id);
+  });
+
+  it('keeps a long conversation searchable: a vector near the size limit is not extended (no error)', async () => {
+    const [r] = await rows<{ small: string; capped: boolean; n: number }>(
+      t.database.db,
+      sql`select ticket_text_cat('a:1 b:2'::tsvector, 'c:1'::tsvector)::text as small,
+            ticket_text_cat(big, 'zzz:1'::tsvector) = big as capped, length(big) as n
+          from (select to_tsvector('simple', string_agg('w' || g, ' ')) as big from generate_series(1, 40000) g) x`,
+    );
+    expect(r.small).toBe(`'a':1 'b':2 'c':3`);
+    expect(r.n).toBe(40000);
+    expect(r.capped).toBe(true);
+  });
+
   it('sorts a queue by SLA due time with cursor pagination', async () => {
     const team = (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: agent.cookie } })).json();
     expect(team.permissions).toContain('tickets.read');

@@ -144,6 +144,10 @@ describe('macros, merge, links, bulk and views', () => {
     expect(dst.messages.map((m: { body: string }) => m.body)).toContain('first note');
     const links = (await admin.request({ method: 'GET', url: `/api/v1/tickets/${b.id}/links` })).json();
     expect(links).toEqual([expect.objectContaining({ ticketId: a.id, kind: 'duplicate' })]);
+    // the moved note is found on the target now, no longer on the source
+    const found = (await admin.request({ method: 'GET', url: `/api/v1/tickets?q=${encodeURIComponent('first note')}` })).json().items.map((x: { id: string }) => x.id);
+    expect(found).toContain(b.id);
+    expect(found).not.toContain(a.id);
   });
 
   it('split moves chosen messages to a new linked ticket for the same customer', async () => {
@@ -160,6 +164,10 @@ describe('macros, merge, links, bulk and views', () => {
     const moved = (await admin.request({ method: 'GET', url: `/api/v1/tickets/${res.json().id}` })).json();
     expect(moved.messages.map((m: { id: string }) => m.id)).toEqual([m2.id]);
     expect((await admin.request({ method: 'GET', url: `/api/v1/tickets/${tk.id}/links` })).json()[0]).toMatchObject({ ticketId: res.json().id, kind: 'related' });
+    const found = async (q: string) => (await admin.request({ method: 'GET', url: `/api/v1/tickets?q=${encodeURIComponent(q)}` })).json().items.map((x: { id: string }) => x.id);
+    expect(await found('冰箱')).toContain(tk.id);
+    expect(await found('洗衣')).toContain(res.json().id);
+    expect(await found('洗衣')).not.toContain(tk.id);
   });
 
   it('@mentions in a note name colleagues in the history and the outbox', async () => {

@@ -24,7 +24,12 @@ function redact(value: unknown): unknown {
 
 /** Written inside the caller's transaction: the change and its audit row commit or roll back together. */
 export async function writeAudit(tx: Tx, ctx: Ctx, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values({
+  await tx.insert(auditLog).values(auditRow(ctx, entry));
+}
+
+/** The audit row of a change, for a writer that folds its INSERT into one statement with the change. */
+export function auditRow(ctx: Ctx, entry: AuditEntry): typeof auditLog.$inferInsert {
+  return {
     tenantId: ctx.tenantId,
     actorUserId: ctx.actor.userId,
     actorTokenId: ctx.actor.tokenId,
@@ -36,5 +41,5 @@ export async function writeAudit(tx: Tx, ctx: Ctx, entry: AuditEntry): Promise<v
     after: redact(entry.after),
     ip: ctx.ip,
     requestId: ctx.requestId,
-  });
+  };
 }

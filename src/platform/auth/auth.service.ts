@@ -7,7 +7,7 @@ import { writeAudit } from '../audit/audit.ts';
 import { findTenantBySlug } from '../tenancy/tenancy.service.ts';
 import { loginThrottle, sessions, users } from './auth.schema.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
-import { sha256 } from './principal.ts';
+import { forgetPrincipals, sha256 } from './principal.ts';
 import type { LoginInput, UpdateMe } from './auth.contract.ts';
 import type { Locale } from '../i18n/i18n.contract.ts';
 import type { Role } from './roles.contract.ts';
@@ -111,6 +111,7 @@ export async function logout(ctx: Ctx, sessionId: string): Promise<void> {
     await tx.delete(sessions).where(and(eq(sessions.tenantId, ctx.tenantId), eq(sessions.id, sessionId)));
     await writeAudit(tx, ctx, { action: 'logout', entityType: 'session', entityId: ctx.actor.userId ?? '' });
   });
+  forgetPrincipals(ctx.tenantId);
 }
 
 /** A user changes their own name, language or password. */
@@ -136,6 +137,7 @@ export async function updateMe(ctx: Ctx, input: UpdateMe): Promise<void> {
     const changed = { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.locale !== undefined ? { locale: input.locale } : {}), ...(input.newPassword ? { password: 'changed' } : {}) };
     await writeAudit(tx, ctx, { action: 'profile_updated', entityType: 'user', entityId: userId, before: { name: user.name, locale: user.locale }, after: changed });
   });
+  forgetPrincipals(ctx.tenantId);
 }
 
 export function effectiveLocale(userLocale: string | null, requested: Locale | undefined, tenantLocale: string): Locale {

@@ -75,6 +75,7 @@ function sessionLookup(db: Db) {
       roles: users.roles,
       userLocale: users.locale,
       mustChangePassword: users.mustChangePassword,
+      expiresAt: sessions.expiresAt,
     })
     .from(sessions)
     .innerJoin(users, and(eq(users.tenantId, sessions.tenantId), eq(users.id, sessions.userId), eq(users.active, true)))
@@ -122,13 +123,55 @@ function tenantPart(r: TenantColumns) {
   };
 }
 
+/**
+ * Sessions resolved in the last few seconds, per database handle. Every API request resolves its session,
+ * and the lookup was a PostgreSQL round trip of its own on every request (a ticket read is one more round
+ * trip, so this was half of them). Writes in this process that change what a principal holds (sign-out, user and
+ * password changes, deactivation, tenant settings) call forgetPrincipals at once; other processes
+ * converge within the TTL.
+ */
+const sessionCacheTtlMs = 5_000;
+const sessionCacheMax = 10_000;
+interface CachedPrincipal {
+  db: Db;
+  principal: Principal;
+  until: number;
+}
+const sessionCache = new Map<string, CachedPrincipal>();
+/** Bumped by every invalidation: a lookup that overlapped one does not store what it read. */
+let cacheGeneration = 0;
+
+/**
+ * Drops the cached principals of a tenant (all tenants when none is given). Call it after the change has
+ * committed, so that no request can read and re-cache the state before it.
+ */
+export function forgetPrincipals(tenantId?: string): void {
+  cacheGeneration++;
+  if (tenantId === undefined) return sessionCache.clear();
+  const prefix = `${tenantId}.`;
+  for (const key of sessionCache.keys()) if (key.startsWith(prefix)) sessionCache.delete(key);
+}
+
 export async function principalFromSession(db: Db, cookie: string | undefined): Promise<Principal | undefined> {
   const parsed = parseSessionCookie(cookie);
   if (!parsed) return undefined;
-  const [r] = await queries(db).session.execute({ tenantId: parsed.tenantId, id: sha256(parsed.secret) });
+  const id = sha256(parsed.secret);
+  const key = `${parsed.tenantId}.${id}`;
+  const now = Date.now();
+  const hit = sessionCache.get(key);
+  if (hit && hit.db === db && hit.until > now) return hit.principal;
+  const generation = cacheGeneration;
+  const [r] = await queries(db).session.execute({ tenantId: parsed.tenantId, id });
   if (!r) return undefined;
-  const { userId, sessionId, csrfToken, name, email, userLocale, mustChangePassword } = r;
-  return { ...tenantPart(r), userId, tokenId: null, sessionId, csrfToken, name, email, roles: r.roles as Role[], userLocale, mustChangePassword };
+  const { userId, sessionId, csrfToken, name, email, userLocale, mustChangePassword, expiresAt } = r;
+  const principal: Principal = { ...tenantPart(r), userId, tokenId: null, sessionId, csrfToken, name, email, roles: r.roles as Role[], userLocale, mustChangePassword };
+  if (generation === cacheGeneration) {
+    if (sessionCache.size >= sessionCacheMax) sessionCache.delete(sessionCache.keys().next().value!); // oldest first
+    sessionCache.delete(key); // re-inserted at the end, so that the eviction above stays oldest-first
+    // never past the session's own expiry
+    sessionCache.set(key, { db, principal, until: Math.min(now + sessionCacheTtlMs, expiresAt.getTime()) });
+  }
+  return principal;
 }
 
 export async function principalFromToken(db: Db, bearer: string): Promise<Principal | undefined> {

@@ -6,6 +6,7 @@ import { AppError, fieldError, notFound } from '../http/errors.ts';
 import { decodeCursor, toPage } from '../http/pagination.ts';
 import { users, sessions } from './auth.schema.ts';
 import { generatePassword, hashPassword } from './password.ts';
+import { forgetPrincipals } from './principal.ts';
 import type { CreateUser, UpdateUser, User, UserListQuery } from './users.contract.ts';
 import type { Role } from './roles.contract.ts';
 import type { Locale } from '../i18n/i18n.contract.ts';
@@ -97,7 +98,7 @@ export async function updateUser(ctx: Ctx, id: string, input: UpdateUser): Promi
     if (input.active === false) throw new AppError(422, 'cannot_deactivate_self');
     if (input.roles && !input.roles.includes('admin') && ctx.actor.roles.includes('admin')) throw new AppError(422, 'cannot_remove_own_admin');
   }
-  return ctx.tx(async (tx) => {
+  const updated = await ctx.tx(async (tx) => {
     const [current] = await tx
       .select()
       .from(users)
@@ -121,13 +122,15 @@ export async function updateUser(ctx: Ctx, id: string, input: UpdateUser): Promi
     await recordChange(tx, ctx, { action: input.active === false ? 'deactivated' : 'updated', entityType: 'user', entityId: id, before, after });
     return after;
   });
+  forgetPrincipals(ctx.tenantId); // roles, name, language or deactivation: in effect from the next request
+  return updated;
 }
 
 /** Sets a new password (given, or generated and returned once), signs the user out everywhere, clears a lock-out. */
 export async function resetPassword(ctx: Ctx, id: string, password: string | undefined): Promise<{ temporaryPassword: string | null }> {
   const temporaryPassword = password ? null : generatePassword();
   const passwordHash = await hashPassword(password ?? (temporaryPassword as string));
-  return ctx.tx(async (tx) => {
+  const out = await ctx.tx(async (tx) => {
     const [row] = await tx
       .update(users)
       .set({ passwordHash, mustChangePassword: true, failedLogins: 0, lockedUntil: null, version: sql`${users.version} + 1`, updatedAt: new Date() })
@@ -138,6 +141,8 @@ export async function resetPassword(ctx: Ctx, id: string, password: string | und
     await recordChange(tx, ctx, { action: 'password_reset', entityType: 'user', entityId: id, after: toUser(row) });
     return { temporaryPassword };
   });
+  forgetPrincipals(ctx.tenantId); // the user's sessions are gone
+  return out;
 }
 
 /** The ids among `ids` that are users of this tenant. */

@@ -54,4 +54,11 @@ describe('test database', () => {
     expect(n).toBe(journal.entries.length);
     await database.close();
   });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)('opens PostgreSQL connections with JIT off (short queries only lose time compiling)', async () => {
+    const database = await createTestDatabase();
+    const [{ jit }] = await rows<{ jit: string }>(database.db, sql`select current_setting('jit') as jit`);
+    expect(jit).toBe('off');
+    await database.close();
+  });
 });

@@ -1,7 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import type { Locale } from '../i18n/i18n.contract.ts';
 import { exportMimeTypes, type ExportFormat } from './export.contract.ts';
@@ -71,11 +70,13 @@ function xlsxCell(v: ExportValue): string | number | Date | null {
 /** exceljs' streaming writer: rows are committed (flushed) as they come, so a million rows do not sit in memory. */
 function xlsxStream<T>(opts: ExportOptions<T>): PassThrough {
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(opts.filename.slice(0, 31).replace(/[\\/?*[\]:]/g, '_') || 'Sheet1');
-  sheet.columns = opts.columns.map((c) => ({ header: c.header[opts.locale], width: Math.min(40, Math.max(12, c.header[opts.locale].length * 2 + 4)) }));
-  sheet.getRow(1).font = { bold: true };
   void (async () => {
+    // loaded on the first XLSX export: exceljs adds ~28 MB of RSS to a process that never writes one
+    const { default: ExcelJS } = await import('exceljs');
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    const sheet = workbook.addWorksheet(opts.filename.slice(0, 31).replace(/[\\/?*[\]:]/g, '_') || 'Sheet1');
+    sheet.columns = opts.columns.map((c) => ({ header: c.header[opts.locale], width: Math.min(40, Math.max(12, c.header[opts.locale].length * 2 + 4)) }));
+    sheet.getRow(1).font = { bold: true };
     for await (const page of opts.rows) {
       for (const row of page) sheet.addRow(opts.columns.map((c) => xlsxCell(c.value(row)))).commit();
       // let the socket drain between pages instead of buffering the whole file

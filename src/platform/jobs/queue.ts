@@ -111,5 +111,8 @@ export async function enqueueMany(q: Queryable, inputs: EnqueueInput[]): Promise
   return inserted.length;
 }
 
+/** The rows enqueue writes, for a writer that folds their INSERT (… ON CONFLICT DO NOTHING) into one statement. */
+export const jobRows = (inputs: EnqueueInput[]): (typeof jobs.$inferInsert)[] => inputs.map(values);
+
 /** `now() + ms` on the database clock, so every process agrees on when a retry is due. */
 export const dbNowPlusMs = (ms: number) => sql`now() + (${Math.max(0, Math.round(ms))}::double precision * interval '1 millisecond')`;

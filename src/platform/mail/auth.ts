@@ -1,5 +1,8 @@
 import dns from 'node:dns';
-import { authenticate, type DNSResolver } from 'mailauth';
+import type { DNSResolver } from 'mailauth';
+
+// loaded on first use: the package adds megabytes of RSS to every process, and most never use it
+let mailauth: Promise<typeof import('mailauth')> | undefined;
 
 export type { DNSResolver };
 
@@ -44,6 +47,7 @@ const plainIp = (ip: string) => ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1
  */
 export async function verifyMailAuth(raw: Buffer, input: MailAuthInput): Promise<MailAuthResult> {
   try {
+    const { authenticate } = await (mailauth ??= import('mailauth'));
     const res = await authenticate(raw, {
       ip: input.ip ? plainIp(input.ip) : undefined,
       helo: input.helo ?? undefined,

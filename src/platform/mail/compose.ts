@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import nodemailer from 'nodemailer';
+import type MailComposerType from 'nodemailer/lib/mail-composer/index.js';
+import type Nodemailer from 'nodemailer';
+
+// loaded on first use: the package adds megabytes of RSS to every process, and most never use it
+let composer: Promise<typeof MailComposerType> | undefined;
+let mailer: Promise<typeof Nodemailer> | undefined;
+const loadComposer = () => (composer ??= import('nodemailer/lib/mail-composer/index.js').then((m) => m.default));
+const loadMailer = () => (mailer ??= import('nodemailer').then((m) => m.default));
 
 export interface OutgoingMail {
   from: { address: string; name?: string };
@@ -72,12 +78,13 @@ function options(m: OutgoingMail) {
 
 /** The exact RFC 5322 source of a mail, UTF-8 with encoded words where needed; what the outbox shows. */
 export async function composeRaw(m: OutgoingMail): Promise<Buffer> {
+  const MailComposer = await loadComposer();
   return new MailComposer(options(m)).compile().build();
 }
 
 /** Sends the stored raw source through an SMTP server (smtp://host:port or smtps://…). */
 export async function sendRaw(smtpUrl: string, envelope: { from: string; to: string }, raw: Buffer): Promise<string> {
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = (await loadMailer()).createTransport(smtpUrl);
   try {
     const info = await transport.sendMail({ envelope, raw });
     return info.response;

@@ -1,4 +1,7 @@
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
+
+// loaded on first use: the package adds megabytes of RSS to every process, and most never use it
+let mailparser: Promise<typeof import('mailparser')> | undefined;
 
 export interface ParsedAttachment {
   filename: string;
@@ -44,6 +47,7 @@ function addresses(v: AddressObject | AddressObject[] | undefined): { address: s
  * stored files instead of being inlined as data: URIs (which would bloat the stored HTML).
  */
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+  const { simpleParser } = await (mailparser ??= import('mailparser'));
   const m = await simpleParser(raw, { keepCidLinks: true });
   // raw header lines, not m.headers: mailparser folds List-* headers into one structured 'list' entry
   const headers = new Map<string, string>();

@@ -1,4 +1,4 @@
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 
 export interface SmtpEnvelope {
@@ -59,6 +59,8 @@ function smtpError(code: number, message: string): Error {
  */
 export async function startSmtpListener(opts: SmtpListenerOptions): Promise<SmtpListener> {
   const maxRecipients = opts.maxRecipients ?? 50;
+  // loaded here: processes started with SMTP_ENABLED=false never need it
+  const { SMTPServer } = await import('smtp-server');
   const server = new SMTPServer({
     name: opts.serverName,
     banner: 'after-sales mail intake',

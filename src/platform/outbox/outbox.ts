@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/db.ts';
 import type { Ctx } from '../tenancy/ctx.ts';
-import { writeAudit, type AuditEntry } from '../audit/audit.ts';
+import { auditRow, writeAudit, type AuditEntry } from '../audit/audit.ts';
+import type { auditLog } from '../audit/audit.schema.ts';
 import { outboxEvents } from './outbox.schema.ts';
 
 export interface DomainEvent {
@@ -47,4 +48,10 @@ export async function emitEvents(tx: Tx, ctx: Pick<Ctx, 'tenantId'>, events: rea
 export async function recordChange(tx: Tx, ctx: Ctx, entry: AuditEntry): Promise<void> {
   await writeAudit(tx, ctx, entry);
   await emitEvent(tx, ctx, `${entry.entityType}.${entry.action}`, entry.entityType, entry.entityId, entry.after ?? entry.before ?? {});
+}
+
+/** recordChange's two rows, for a writer that folds their INSERTs into one statement with the change. */
+export function changeRows(ctx: Ctx, entry: AuditEntry): { audit: typeof auditLog.$inferInsert; event: typeof outboxEvents.$inferInsert } {
+  const type = `${entry.entityType}.${entry.action}`;
+  return { audit: auditRow(ctx, entry), event: { tenantId: ctx.tenantId, type, entityType: entry.entityType, entityId: entry.entityId, payload: entry.after ?? entry.before ?? {} } };
 }

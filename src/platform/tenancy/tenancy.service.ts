@@ -5,6 +5,7 @@ import { checkVersion } from '../db/concurrency.ts';
 import { notFound } from '../http/errors.ts';
 import { recordChange } from '../outbox/outbox.ts';
 import { counters, tenants } from './tenancy.schema.ts';
+import { forgetPrincipals } from '../auth/principal.ts';
 import type { TenantSettings, UpdateTenantSettings } from './settings.contract.ts';
 import type { Locale } from '../i18n/i18n.contract.ts';
 
@@ -39,7 +40,7 @@ export async function getSettings(ctx: Ctx): Promise<TenantSettings> {
 }
 
 export async function updateSettings(ctx: Ctx, input: UpdateTenantSettings): Promise<TenantSettings> {
-  return ctx.tx(async (tx) => {
+  const updated = await ctx.tx(async (tx) => {
     const [current] = await tx.select().from(tenants).where(eq(tenants.id, ctx.tenantId)).for('update');
     checkVersion(current, input.version, 'settings');
     const { version: _v, ...patch } = input;
@@ -52,6 +53,8 @@ export async function updateSettings(ctx: Ctx, input: UpdateTenantSettings): Pro
     await recordChange(tx, ctx, { action: 'updated', entityType: 'settings', entityId: ctx.tenantId, before: toSettings(current), after });
     return after;
   });
+  forgetPrincipals(ctx.tenantId); // principals carry the tenant's name, logo, time zone and language
+  return updated;
 }
 
 /** Next value of a per-tenant counter (T-2026-000123 style numbers); serialised by the row lock. */
