@@ -5,6 +5,7 @@ import './platform/webhooks/webhooks.delivery.ts';
 import './platform/jobs/housekeeping.ts';
 import './modules/tickets/tickets.jobs.ts';
 import './modules/tickets/notifications.jobs.ts';
+import './modules/tickets/ticket-text.jobs.ts';
 import './modules/import/import.jobs.ts';
 import './modules/data-import/data-import.jobs.ts';
 import './modules/channels/email.jobs.ts';

@@ -8,4 +8,4 @@ export { pickAssignee } from './routing.service.ts';
 export { escalateInTx } from './escalation.service.ts';
 export { slaCheckJobs } from './ticket-sla.ts';
 export { reassignCustomer } from './customer-reassign.ts';
-export { isSearchedKind, messagesParts, messagesVectorOf } from './ticket-text.ts';
+export { isSearchedKind, messagesParts, messagesVectorOf, ticketOwnText } from './ticket-text.ts';

@@ -19,9 +19,17 @@ export const isSearchedKind = (kind: string): boolean => (searchedKinds as reado
  */
 export const messageTextCap = 100_000;
 
+/**
+ * The customer's identities as they are searched: a mainland number is stored as +86…, and agents type the
+ * 11 digits people say, so both forms are indexed.
+ */
+function searchableIdentities(values: string[]): string[] {
+  return values.flatMap((v) => (/^\+86\d{6,}$/.test(v) ? [v, v.slice(3)] : [v]));
+}
+
 /** Title and body parts of a ticket's own text (its number, subject, description and customer). */
 export function ticketOwnText(r: { number: string; subject: string; description: string }, customer: { name?: string | null; identities?: string[] }) {
-  return { title: `${r.number} ${r.subject}`, body: `${r.description} ${customer.name ?? ''} ${(customer.identities ?? []).join(' ')}` };
+  return { title: `${r.number} ${r.subject}`, body: `${r.description} ${customer.name ?? ''} ${searchableIdentities(customer.identities ?? []).join(' ')}` };
 }
 
 /** The vector of a new ticket (no messages yet). */
