@@ -12,7 +12,6 @@ import { ticketEvents, tickets } from './tickets.schema.ts';
 import { canTransition, type SlaState, type Ticket, type TicketDetail, type TicketListQuery, type TicketStatus } from './tickets.contract.ts';
 import { clockColumns, clockOf, type SlaContext } from './ticket-sla.ts';
 import { readTicketDetail } from './ticket-read.ts';
-import { rebuildTicketText } from './ticket-text.ts';
 
 /** Rows as services use them: everything but the search vector, the widest column, which only search reads. */
 export type TicketRow = Omit<typeof tickets.$inferSelect, 'searchVector'>;
@@ -124,7 +123,6 @@ export async function assertRefs(q: Queryable, ctx: Ctx, input: { assigneeId?: s
   }
 }
 
-export { ticketOwnText as ticketSearchText } from './ticket-text.ts';
 
 export interface CreateOptions {
   /** import: the original creation time */
@@ -226,9 +224,4 @@ export function statusChange(row: TicketRow, to: TicketStatus, sla: SlaContext |
     reopening,
     columns: { status: to, ...clockColumns(clock), ...(to === 'closed' ? { closedAt: at } : {}), ...(reopening ? { reopenCount: row.reopenCount + 1, closedAt: null } : {}) },
   };
-}
-
-/** The ticket's search vector from its text, its customer and its messages, after a subject change. */
-export async function refreshSearch(tx: Tx, r: TicketRow): Promise<void> {
-  await rebuildTicketText(tx, r.tenantId, [r.id]);
 }

@@ -5,7 +5,8 @@ import { checkVersion } from '../../platform/db/concurrency.ts';
 import { recordChange } from '../../platform/outbox/outbox.ts';
 import { tickets } from './tickets.schema.ts';
 import type { Ticket, UpdateTicket } from './tickets.contract.ts';
-import { addEvent, assertRefs, loadTicketRow, refreshSearch, statusChange, withCustomerNames, type TicketRow } from './tickets.service.ts';
+import { addEvent, assertRefs, loadTicketRow, statusChange, withCustomerNames, type TicketRow } from './tickets.service.ts';
+import { rebuildTicketText } from './ticket-text.ts';
 import { clockOf, scheduleChecks, slaOfTicket, type SlaContext } from './ticket-sla.ts';
 import { checkCustomFields } from './custom-fields.service.ts';
 
@@ -38,7 +39,7 @@ export async function updateTicketInTx(tx: Tx, ctx: Ctx, id: string, input: Upda
       .set({ ...fields, ...statusCols, version: sql`${tickets.version} + 1`, updatedAt: now })
       .where(and(eq(tickets.tenantId, ctx.tenantId), eq(tickets.id, id)))
       .returning();
-    if (input.subject) await refreshSearch(tx, row);
+    if (input.subject) await rebuildTicketText(tx, ctx.tenantId, [row.id]);
     for (const [field, c] of Object.entries(changed)) {
       await addEvent(tx, ctx, id, field === 'status' ? (reopening ? 'reopened' : 'status_changed') : field === 'assigneeId' ? 'assigned' : 'field_changed', { field, ...c });
     }
