@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, sql } from 'drizzle-orm';
-import type { Db } from '../../platform/db/db.ts';
+import { servesConcurrentSessions, type Db } from '../../platform/db/db.ts';
 import { can } from '../../platform/auth/roles.contract.ts';
 import { AppError, fieldError, forbidden, notFound } from '../../platform/http/errors.ts';
 import { t } from '../../platform/i18n/i18n.ts';
@@ -207,37 +207,58 @@ export async function executeSheet(db: Db, tenantId: string, id: string): Promis
     return;
   }
   const kind = job.kind as SheetKind;
-  const importer = importerFor(kind, { tenantId, timeZone: tenant.timeZone, mapping: job.mapping as ColumnMapping, blankCells: job.blankCells as BlankCells });
+  // Two chunks in flight on PostgreSQL: one is written while Node sends the other's statements, so both
+  // cores work. Each still commits after the one before (its transaction waits for it before the cursor
+  // update), so a crash resumes after a prefix of the file, as with one chunk at a time.
+  const depth = servesConcurrentSessions(db) ? 2 : 1;
+  const importer = importerFor(kind, {
+    tenantId,
+    timeZone: tenant.timeZone,
+    mapping: job.mapping as ColumnMapping,
+    blankCells: job.blankCells as BlankCells,
+    outside: depth > 1 && !job.dryRun ? db : undefined,
+  });
   let stored = (job.errors as RowIssue[]).length;
   // Customers whose purchases or tiers are recomputed at the end. Bounded: past CUSTOMER_IDS_HELD the orders'
   // aggregates of those held so far are refreshed (after their chunks committed) and the set starts again, and
   // tiers are then recomputed for the whole tenant (as for any import of more than RECOMPUTE_ALL_ABOVE).
   const customerIds = new Set<string>();
   let manyCustomers = false;
+  // On PostgreSQL a refresh runs beside the chunks that follow (one at a time): their customers' orders are
+  // committed, and a chunk still in flight that adds to one of them puts it in the next set.
+  let refreshing: Promise<void> = Promise.resolve();
   const collect = async (ids: string[]) => {
     for (const c of ids) customerIds.add(c);
     if (customerIds.size <= CUSTOMER_IDS_HELD) return;
-    if (kind === 'orders') await refreshAggregates(db, tenantId, [...customerIds]);
+    const held = [...customerIds];
     customerIds.clear();
     manyCustomers = true;
+    if (kind !== 'orders') return;
+    if (depth === 1) return refreshAggregates(db, tenantId, held, 1);
+    await refreshing;
+    refreshing = refreshAggregates(db, tenantId, held, 1);
+    refreshing.catch(() => undefined);
   };
   let batch: SheetRow[] = [];
-  // The chunk being written: the next one is read and checked (CPU in Node) while the database writes this one.
-  let writing: Promise<void> = Promise.resolve();
+  // chunks being written, oldest first; the next one is read and checked (CPU in Node) meanwhile
+  const inFlight: Promise<void>[] = [];
+  let previous: Promise<void> = Promise.resolve();
   const flush = async () => {
     const rows = batch;
     batch = [];
     if (rows.length === 0) return;
     const processed = rows[rows.length - 1].index + 1;
     const prepared = importer.prepare(rows);
-    await writing;
+    while (inFlight.length >= depth) await inFlight.shift();
     // the tables are analysed as they grow: after the 1st, 4th, … chunk, when another one follows
     if (!job.dryRun && started++ > 0 && analyzeAfterChunk.has(++chunks)) await analyzeTables(db, kind);
-    writing = write(rows, processed, prepared);
-    // a failed write must not go unobserved until the next flush
+    const writing = write(processed, prepared, previous);
+    // a failed write must not go unobserved until it is awaited
     writing.catch(() => undefined);
+    inFlight.push(writing);
+    previous = writing;
   };
-  const write = async (rows: SheetRow[], processed: number, prepared: unknown) => {
+  const write = async (processed: number, prepared: unknown, before: Promise<void>) => {
     let outcome: ChunkOutcome | undefined;
     const counters = async (q: Db | Parameters<Parameters<Db['transaction']>[0]>[0]) => {
       const r = outcome!;
@@ -260,6 +281,7 @@ export async function executeSheet(db: Db, tenantId: string, id: string): Promis
       await db
         .transaction(async (tx) => {
           outcome = await importer.write(tx, prepared);
+          await before;
           throw new DryRunRollback();
         })
         .catch((e: unknown) => {
@@ -268,7 +290,12 @@ export async function executeSheet(db: Db, tenantId: string, id: string): Promis
       await counters(db);
     } else {
       await db.transaction(async (tx) => {
+        // A crash may lose the last chunks' commits, never part of one: their rows and the cursor go together,
+        // and the run resumes from the cursor that survived. The final status is written durably.
+        await tx.execute(sql`set local synchronous_commit = off`);
         outcome = await importer.write(tx, prepared);
+        // commits in file order; if the chunk before failed, this one rolls back too
+        await before;
         await counters(tx);
       });
       await collect(outcome!.customerIds);
@@ -277,17 +304,24 @@ export async function executeSheet(db: Db, tenantId: string, id: string): Promis
   let lastKey: string | null = null;
   let started = 0;
   let chunks = 0;
-  for await (const r of sheet.rows(job.processed)) {
-    const key = importer.groupKey ? importer.groupKey(r) : null;
-    // a chunk ends at the size limit, but never between two rows of one group (the lines of one order)
-    if (batch.length >= SHEET_CHUNK_ROWS && (key === null || key !== lastKey)) await flush();
-    batch.push(r);
-    lastKey = key;
+  try {
+    for await (const r of sheet.rows(job.processed)) {
+      const key = importer.groupKey ? importer.groupKey(r) : null;
+      // a chunk ends at the size limit, but never between two rows of one group (the lines of one order)
+      if (batch.length >= SHEET_CHUNK_ROWS && (key === null || key !== lastKey)) await flush();
+      batch.push(r);
+      lastKey = key;
+    }
+    await flush();
+  } finally {
+    // no transaction of this run may still be open when it returns or fails (a retry would overlap it)
+    await Promise.allSettled(inFlight);
+    await refreshing.catch(() => undefined);
   }
-  await flush();
-  await writing;
+  await refreshing;
+  for (const w of inFlight) await w;
   if (!job.dryRun && chunks > 0) await analyzeTables(db, kind);
-  if (!job.dryRun && (customerIds.size || manyCustomers)) await recompute(db, tenant, kind, [...customerIds], manyCustomers);
+  if (!job.dryRun && (customerIds.size || manyCustomers)) await recompute(db, tenant, kind, [...customerIds], manyCustomers, depth);
   await finish(db, tenant, id, job.dryRun ? 'validated' : 'completed');
 }
 
@@ -311,12 +345,20 @@ type TenantRow = typeof tenants.$inferSelect;
 const systemCtxOf = (db: Db, tenant: TenantRow, actor: { userId: string | null; name: string }) =>
   makeCtx(db, { tenantId: tenant.id, actor: { userId: actor.userId, tokenId: null, name: actor.name, roles: [] }, locale: tenant.defaultLocale === 'en' ? 'en' : 'zh-CN', timeZone: tenant.timeZone, ip: null, requestId: null });
 
-async function refreshAggregates(db: Db, tenantId: string, ids: string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 20_000) await refreshCustomerAggregates(db, tenantId, ids.slice(i, i + 20_000));
+/** Purchase aggregates in slices, `lanes` at a time on their own connections (slices share no customer). */
+async function refreshAggregates(db: Db, tenantId: string, ids: string[], lanes: number): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    for (let i = next; i < ids.length; i = next) {
+      next += 20_000;
+      await refreshCustomerAggregates(db, tenantId, ids.slice(i, i + 20_000));
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
 }
 
-async function recompute(db: Db, tenant: TenantRow, kind: SheetKind, ids: string[], all: boolean): Promise<void> {
-  if (kind === 'orders') await refreshAggregates(db, tenant.id, ids);
+async function recompute(db: Db, tenant: TenantRow, kind: SheetKind, ids: string[], all: boolean, lanes: number): Promise<void> {
+  if (kind === 'orders') await refreshAggregates(db, tenant.id, ids, lanes);
   const ctx = systemCtxOf(db, tenant, { userId: null, name: 'import' });
   await recomputeTiers(ctx, { customerIds: all || ids.length > RECOMPUTE_ALL_ABOVE ? undefined : ids, reason: 'import' });
 }

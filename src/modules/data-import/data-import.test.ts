@@ -326,6 +326,9 @@ describe('a job of many chunks', () => {
     );
     expect(wrong[0].n).toBe(0);
     expect(await count('orders', tn.id)).toBe(lines.length - 2);
+    // order numbers: one each, none twice, though chunks reserve them side by side on PostgreSQL
+    const numbers = await rows<{ n: number; distinct: number }>(t.database.db, sql`select count(*)::int as n, count(distinct number)::int as distinct from orders where tenant_id = ${tn.id}`);
+    expect(numbers[0]).toEqual({ n: lines.length - 2, distinct: lines.length - 2 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
-import { rows as query, type Tx } from '../../platform/db/db.ts';
+import { rows as query, type Queryable, type Tx } from '../../platform/db/db.ts';
 import { emitEvents } from '../../platform/outbox/outbox.ts';
 import { counters } from '../../platform/tenancy/tenancy.schema.ts';
 import { customerIdentities, customers, normalisePhone } from '../customers/index.ts';
@@ -39,9 +39,13 @@ interface Product {
   cost_fen: number | null;
 }
 
-/** Reserves n order numbers with one counter update (the orders module's O-YYYY-NNNNNN sequence); returns the first. */
-async function reserveOrderNumbers(tx: Tx, tenantId: string, n: number): Promise<number> {
-  const [r] = await tx
+/**
+ * Reserves n order numbers with one counter update (the orders module's O-YYYY-NNNNNN sequence); returns the
+ * first. On `scope.outside` the counter's row lock ends at once, so the next chunk need not wait for this one
+ * to commit; numbers of a chunk that then fails are skipped, never given twice.
+ */
+async function reserveOrderNumbers(q: Queryable, tenantId: string, n: number): Promise<number> {
+  const [r] = await q
     .insert(counters)
     .values({ tenantId, name: 'order', value: n })
     .onConflictDoUpdate({ target: [counters.tenantId, counters.name], set: { value: sql`${counters.value} + ${n}` } })
@@ -176,7 +180,7 @@ export function ordersImporter(scope: RunScope): KindImporter<OrderGroup[]> {
         }
       }
       if (fresh.length) {
-        const first = await reserveOrderNumbers(tx, tenantId, fresh.length);
+        const first = await reserveOrderNumbers(scope.outside ?? tx, tenantId, fresh.length);
         const o = { id: [] as string[], number: [] as string[], ext: [] as string[], cust: [] as string[], channel: [] as string[], store: [] as (string | null)[], sub: [] as number[], disc: [] as number[], total: [] as number[], cost: [] as (number | null)[], at: [] as string[], del: [] as (string | null)[] };
         const i = { order: [] as string[], no: [] as number[], pid: [] as string[], sku: [] as string[], name: [] as string[], qty: [] as number[], unit: [] as number[], disc: [] as number[], total: [] as number[], cost: [] as (number | null)[] };
         fresh.forEach((g, n) => {

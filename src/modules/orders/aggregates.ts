@@ -17,37 +17,31 @@ import { orders } from './orders.schema.ts';
  * Aggregates do not bump the customer's `version`: they are not an edit, and must not make a form stale.
  */
 export async function refreshCustomerAggregates(q: Queryable, tenantId: string, customerIds: string[]): Promise<void> {
-  const ids = [...new Set(customerIds)];
-  if (ids.length === 0) return;
-  const idList = ids.join(',');
+  const unique = [...new Set(customerIds)];
+  if (unique.length === 0) return;
+  const idList = unique.join(',');
   // Lock the customers first, in a statement of its own: two transactions adding orders for the same
   // customer then run the recount one after the other, and the second one's snapshot (taken when its
   // UPDATE starts, after the lock) sees the first one's committed order instead of overwriting it.
-  await q.execute(sql`select 1 from customers where tenant_id = ${tenantId} and id = any(string_to_array(${idList}, ',')::uuid[]) order by id for update`);
+  const ids = sql`(select distinct unnest(string_to_array(${idList}, ','))::uuid as id) ids`;
+  // joined, not `id = any(…)`: a long list made that a sequential scan of the tenant's customers
+  await q.execute(sql`select 1 from customers c join ${ids} on c.id = ids.id where c.tenant_id = ${tenantId} order by c.id for update of c`);
+  // Per customer, correlated subqueries: every customer costs a few index probes whatever the planner thinks
+  // of the id list (joined to grouped CTEs, a misestimated list made it re-scan them per customer: minutes).
+  const counts = sql`o.status not in ('cancelled', 'refunded')`;
   await q.execute(sql`
-    with ids as (select distinct unnest(string_to_array(${idList}, ','))::uuid as id),
-    o as (
-      select o.customer_id,
-        count(*) filter (where o.status not in ('cancelled', 'refunded'))::int as n,
-        sum(o.total_fen - o.refunded_fen)::bigint as rev,
-        min(o.ordered_at) filter (where o.status not in ('cancelled', 'refunded')) as first_at,
-        max(o.ordered_at) filter (where o.status not in ('cancelled', 'refunded')) as last_at
-      from orders o
-      where o.tenant_id = ${tenantId} and o.customer_id in (select id from ids)
-      group by o.customer_id),
-    m as (
-      select o.customer_id,
-        sum((i.total_fen - i.refunded_fen) - coalesce(i.unit_cost_fen * (i.quantity - i.refunded_quantity), 0))::bigint as clv
-      from orders o
-      join order_items i on i.tenant_id = o.tenant_id and i.order_id = o.id
-      where o.tenant_id = ${tenantId} and o.customer_id in (select id from ids)
-      group by o.customer_id)
     update customers c
-    set orders_count = coalesce(o.n, 0), revenue_fen = coalesce(o.rev, 0), clv_fen = coalesce(m.clv, 0),
-        first_order_at = o.first_at, last_order_at = o.last_at
-    from ids
-    left join o on o.customer_id = ids.id
-    left join m on m.customer_id = ids.id
+    set (orders_count, revenue_fen, first_order_at, last_order_at) = (
+          select count(*) filter (where ${counts})::int, coalesce(sum(o.total_fen - o.refunded_fen), 0)::bigint,
+                 min(o.ordered_at) filter (where ${counts}), max(o.ordered_at) filter (where ${counts})
+            from orders o
+           where o.tenant_id = c.tenant_id and o.customer_id = c.id),
+        clv_fen = (
+          select coalesce(sum((i.total_fen - i.refunded_fen) - coalesce(i.unit_cost_fen * (i.quantity - i.refunded_quantity), 0)), 0)::bigint
+            from orders o
+            join order_items i on i.tenant_id = o.tenant_id and i.order_id = o.id
+           where o.tenant_id = c.tenant_id and o.customer_id = c.id)
+    from ${ids}
     where c.tenant_id = ${tenantId} and c.id = ids.id`);
 }
 

@@ -61,6 +61,15 @@ async function appliedMigrations(db: Db): Promise<number> {
   }
 }
 
+/** Databases opened on a PostgreSQL pool: they run several sessions at once. */
+const pooled = new WeakSet<Db>();
+
+/**
+ * Whether work can run on two connections at once. PGlite has one session: a statement outside an open
+ * transaction waits for that transaction to end, so code that overlaps transactions must not on PGlite.
+ */
+export const servesConcurrentSessions = (db: Db): boolean => pooled.has(db);
+
 export async function openPostgres(url: string, poolMax = 10): Promise<Database> {
   // JIT compilation pays off for long analytical queries; for this application's short queries PostgreSQL's
   // cost estimate at a million rows crossed jit_above_cost and compiling took 150–310 ms of a 60 ms search.
@@ -71,6 +80,7 @@ export async function openPostgres(url: string, poolMax = 10): Promise<Database>
   // the pool drops it and opens a new one on the next query.
   pool.on('error', (err) => console.error(`PostgreSQL connection lost (${err.message}); it will be replaced.`));
   const db = drizzlePg(pool) as unknown as Db;
+  pooled.add(db);
   const expected = journalSize();
   return {
     kind: 'postgres',
