@@ -292,7 +292,10 @@ export async function executeSheet(db: Db, tenantId: string, id: string): Promis
       await db.transaction(async (tx) => {
         // A crash may lose the last chunks' commits, never part of one: their rows and the cursor go together,
         // and the run resumes from the cursor that survived. The final status is written durably.
-        await tx.execute(sql`set local synchronous_commit = off`);
+        // lock_timeout: two imports writing the same orders out of order could wait for each other across the
+        // database and this process's commit order, which PostgreSQL cannot see as a deadlock; one chunk fails
+        // instead and its job resumes.
+        await tx.execute(sql`select set_config('synchronous_commit', 'off', true), set_config('lock_timeout', '120s', true)`);
         outcome = await importer.write(tx, prepared);
         // commits in file order; if the chunk before failed, this one rolls back too
         await before;
