@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { Db, Tx } from '../../platform/db/db.ts';
+import type { Db, Queryable, Tx } from '../../platform/db/db.ts';
 import { joinTx, systemCtx, type Ctx } from '../../platform/tenancy/ctx.ts';
 import { tenants } from '../../platform/tenancy/tenancy.schema.ts';
 import { checkVersion } from '../../platform/db/concurrency.ts';
+import { preparedPerDb } from '../../platform/db/prepared.ts';
 import { recordChange } from '../../platform/outbox/outbox.ts';
 import { AppError, forbidden, notFound } from '../../platform/http/errors.ts';
 import { can } from '../../platform/auth/roles.contract.ts';
@@ -44,11 +45,12 @@ async function withNames(ctx: Ctx, rs: { t: TaskRow; name: string }[]): Promise<
   return rs.map((r) => toTask(r.t, r.name, facts.get(r.t.customerId)));
 }
 
-const joined = (ctx: Ctx) =>
-  ctx.db
+const joinedOn = (q: Queryable) =>
+  q
     .select({ t: callTasks, name: campaigns.name })
     .from(callTasks)
     .innerJoin(campaigns, and(eq(campaigns.tenantId, callTasks.tenantId), eq(campaigns.id, callTasks.campaignId)));
+const joined = (ctx: Ctx) => joinedOn(ctx.db);
 
 export interface FollowupSource {
   sourceType: 'order' | 'ticket';
@@ -166,12 +168,17 @@ export async function listCallTasks(ctx: Ctx, q: CallTaskQuery): Promise<CallTas
   return withNames(ctx, rs);
 }
 
-export async function listCustomerCallTasks(ctx: Ctx, customerId: string): Promise<CallTask[]> {
-  const rs = await joined(ctx)
-    .where(and(eq(callTasks.tenantId, ctx.tenantId), eq(callTasks.customerId, customerId)))
+// built once per database: the customer 360 page reads it on every view (platform/db/prepared.ts)
+const customerTasks = preparedPerDb((q) =>
+  joinedOn(q)
+    .where(and(eq(callTasks.tenantId, sql.placeholder('tenantId')), eq(callTasks.customerId, sql.placeholder('customerId'))))
     .orderBy(desc(callTasks.createdAt))
-    .limit(200);
-  return withNames(ctx, rs);
+    .limit(200)
+    .prepare('call_tasks_of_customer'),
+);
+
+export async function listCustomerCallTasks(ctx: Ctx, customerId: string): Promise<CallTask[]> {
+  return withNames(ctx, await customerTasks(ctx.db).execute({ tenantId: ctx.tenantId, customerId }));
 }
 
 async function lockTask(ctx: Ctx, tx: Parameters<Parameters<Ctx['tx']>[0]>[0], id: string, version: number): Promise<{ row: TaskRow; name: string }> {

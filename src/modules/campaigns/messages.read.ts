@@ -1,11 +1,29 @@
 import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import { rows, type Tx } from '../../platform/db/db.ts';
+import { preparedPerDb } from '../../platform/db/prepared.ts';
 import { campaignMessages, campaigns } from './campaigns.schema.ts';
 import { CampaignChannel, type CampaignMessage, type MessageStatus } from './campaigns.contract.ts';
 import type { EngagementWindow } from '../customers/index.ts';
 
-type MessageRow = typeof campaignMessages.$inferSelect;
+/** The columns a message's listing shows: not its body and HTML, which a page of 50 would carry for nothing. */
+const listedColumns = {
+  id: campaignMessages.id,
+  campaignId: campaignMessages.campaignId,
+  customerId: campaignMessages.customerId,
+  occasionKey: campaignMessages.occasionKey,
+  channel: campaignMessages.channel,
+  status: campaignMessages.status,
+  reason: campaignMessages.reason,
+  toAddress: campaignMessages.toAddress,
+  subject: campaignMessages.subject,
+  attempts: campaignMessages.attempts,
+  createdAt: campaignMessages.createdAt,
+  sentAt: campaignMessages.sentAt,
+  openedAt: campaignMessages.openedAt,
+  clickedAt: campaignMessages.clickedAt,
+};
+type MessageRow = { [K in keyof typeof listedColumns]: (typeof campaignMessages.$inferSelect)[K] };
 
 export function toMessage(m: MessageRow, campaignName: string, customerName: string | null): CampaignMessage {
   return {
@@ -28,17 +46,24 @@ export function toMessage(m: MessageRow, campaignName: string, customerName: str
   };
 }
 
-/** Campaign messages a customer received (or that were skipped for them), newest first: for the 360 page. */
-export async function listCustomerMessages(ctx: Ctx, customerId: string, opts: { limit?: number } = {}): Promise<CampaignMessage[]> {
-  const rs = await ctx.db
-    .select({ m: campaignMessages, name: campaigns.name })
+// built once per database: the customer 360 page reads it on every view (platform/db/prepared.ts)
+const customerMessages = preparedPerDb((q) =>
+  q
+    .select({ m: listedColumns, name: campaigns.name })
     .from(campaignMessages)
     .innerJoin(campaigns, and(eq(campaigns.tenantId, campaignMessages.tenantId), eq(campaigns.id, campaignMessages.campaignId)))
-    .where(and(eq(campaignMessages.tenantId, ctx.tenantId), eq(campaignMessages.customerId, customerId)))
+    .where(and(eq(campaignMessages.tenantId, sql.placeholder('tenantId')), eq(campaignMessages.customerId, sql.placeholder('customerId'))))
     .orderBy(desc(campaignMessages.createdAt))
-    .limit(Math.min(Math.max(opts.limit ?? 50, 1), 500));
+    .limit(sql.placeholder('limit'))
+    .prepare('campaign_messages_of_customer'),
+);
+
+/** Campaign messages a customer received (or that were skipped for them), newest first: for the 360 page. */
+export async function listCustomerMessages(ctx: Ctx, customerId: string, opts: { limit?: number } = {}): Promise<CampaignMessage[]> {
+  const rs = await customerMessages(ctx.db).execute({ tenantId: ctx.tenantId, customerId, limit: Math.min(Math.max(opts.limit ?? 50, 1), 500) });
   return rs.map((r) => toMessage(r.m, r.name, null));
 }
+
 
 /** Tier engagement ("campaign_clicks"): one row per message the customer clicked in the window. */
 export function clickedMessages(w: EngagementWindow): SQL {

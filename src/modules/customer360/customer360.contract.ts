@@ -38,7 +38,8 @@ export const TimelineItem = z.object({
 export type TimelineItem = z.infer<typeof TimelineItem>;
 
 const UserRef = z.object({ id: z.string().uuid(), name: z.string() }).nullable();
-const CustomerRef = z.object({ id: z.string().uuid(), name: z.string(), tier: z.string() });
+export const CustomerRef = z.object({ id: z.string().uuid(), name: z.string(), tier: z.string() });
+export type CustomerRef = z.infer<typeof CustomerRef>;
 
 /** Everything about one customer in one call (each list capped; the totals say how many there are). */
 export const Customer360 = z.object({

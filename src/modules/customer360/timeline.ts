@@ -17,12 +17,16 @@ export interface TimelineSources {
 /** Audit actions that are already shown through their own source (notes) or are noise on a timeline. */
 const hiddenChanges = new Set(['note_added', 'note_removed', 'tier_changed']);
 
+// in the contract's key order: the 360 page is sent as built (serialize.ts plainResponse)
 const item = (i: Partial<TimelineItem> & Pick<TimelineItem, 'at' | 'kind' | 'action' | 'title'>): TimelineItem => ({
-  status: null,
-  amountFen: null,
-  link: null,
-  actorName: null,
-  ...i,
+  at: i.at,
+  kind: i.kind,
+  action: i.action,
+  title: i.title,
+  status: i.status ?? null,
+  amountFen: i.amountFen ?? null,
+  link: i.link ?? null,
+  actorName: i.actorName ?? null,
 });
 
 /** One list, newest first, of everything that happened with the customer across the modules. */

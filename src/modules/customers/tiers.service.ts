@@ -3,10 +3,12 @@ import { DateTime } from 'luxon';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
 import { rows } from '../../platform/db/db.ts';
+import { preparedPerDb } from '../../platform/db/prepared.ts';
 import { AppError, notFound, versionConflict, type FieldError } from '../../platform/http/errors.ts';
 import { recordChange, emitEvent } from '../../platform/outbox/outbox.ts';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import { deleteSchedule, upsertSchedule } from '../../platform/jobs/index.ts';
+import { configGenerationSql, GenerationCache, toGeneration } from '../../platform/tenancy/config-generation.ts';
 import { customers, customerTierHistory, tierDefinitions } from './customers.schema.ts';
 import { customerTierOverrides, tierSettings } from './tiers.schema.ts';
 import { definitionProblems, direction, ranked } from './tiers.rfm.ts';
@@ -25,6 +27,7 @@ import {
   type TierHistoryEntry,
   type TierPreview,
 } from './tiers.contract.ts';
+import type { Customer } from './customers.contract.ts';
 
 export const TIERS_NIGHTLY_JOB = 'customers.tiers.nightly';
 export const TIERS_RECOMPUTE_JOB = 'customers.tiers.recompute';
@@ -188,9 +191,12 @@ export async function previewTiers(ctx: Ctx, draftRaw: PreviewTiers): Promise<Ti
 }
 
 function standardOf(d: TierDefinitionParsed, dedicatedAgentId: string | null, overridden: boolean): ServiceStandard {
+  // in the contract's key order, and benefits copied as { zh, en }: pages send this as it is (serialize.ts
+  // plainResponse), while jsonb hands the stored objects back with their keys re-ordered, and the
+  // definitions may be a cached value shared by every request
   return {
     tier: d.code, nameZh: d.nameZh, nameEn: d.nameEn, color: d.color, rank: d.rank, routingPriority: d.routingPriority,
-    dedicatedAgent: d.dedicatedAgent, dedicatedAgentId: d.dedicatedAgent ? dedicatedAgentId : null, benefits: d.benefits, overridden,
+    dedicatedAgentId: d.dedicatedAgent ? dedicatedAgentId : null, dedicatedAgent: d.dedicatedAgent, benefits: d.benefits.map((b) => ({ zh: b.zh, en: b.en })), overridden,
   };
 }
 
@@ -201,18 +207,32 @@ export async function tierOf(q: Queryable, tenantId: string, code: string): Prom
 }
 
 /**
+ * The tier definitions behind service standards, per tenant, for one settings generation (writes to
+ * tier_definitions and tier_settings move it on: migration 0022). They were two queries on every read of a
+ * customer's standard (the 360 page, routing); now they are read again only after a change.
+ */
+const definitionsCache = new GenerationCache<TierDefinitionParsed[]>();
+
+/** The tier facts of a customer the caller has already read in this tenant. */
+export type CustomerTierFacts = Pick<Customer, 'tier' | 'dedicatedAgentId'>;
+
+/**
  * What a customer is entitled to: the tier's names, routing priority, benefits, and the customer's
  * dedicated agent when the tier grants one. A code the tenant no longer defines falls back to its lowest
- * tier. null when the customer does not exist in this tenant.
+ * tier. null when the customer does not exist in this tenant. A caller that holds the customer passes it as
+ * `known` and the customer is not read again.
  */
-export async function serviceStandardFor(q: Queryable, tenantId: string, customerId: string): Promise<ServiceStandard | null> {
-  const [c] = await q
-    .select({ tier: customers.tier, dedicatedAgentId: customers.dedicatedAgentId, override: customerTierOverrides.tier })
-    .from(customers)
-    .leftJoin(customerTierOverrides, and(eq(customerTierOverrides.tenantId, customers.tenantId), eq(customerTierOverrides.customerId, customers.id)))
-    .where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId)));
-  if (!c) return null;
-  return standardFrom((await loadTierConfig(q, tenantId)).definitions, c.tier, c.dedicatedAgentId, c.override !== null);
+export async function serviceStandardFor(q: Queryable, tenantId: string, customerId: string, known?: CustomerTierFacts): Promise<ServiceStandard | null> {
+  // one statement: the override, the settings generation and, unless known, the customer's tier
+  const facts = sql`exists (select 1 from ${customerTierOverrides} o where o.tenant_id = ${tenantId} and o.customer_id = ${customerId}) as overridden,
+    ${configGenerationSql(tenantId)} as generation`;
+  type Row = { tier: string; dedicated_agent_id: string | null; overridden: boolean; generation: unknown };
+  const [r]: (Row | undefined)[] = known
+    ? (await rows<Omit<Row, 'tier' | 'dedicated_agent_id'>>(q, sql`select ${facts}`)).map((f) => ({ ...f, tier: known.tier, dedicated_agent_id: known.dedicatedAgentId }))
+    : await rows<Row>(q, sql`select c.tier, c.dedicated_agent_id, ${facts} from ${customers} c where c.tenant_id = ${tenantId} and c.id = ${customerId}`);
+  if (!r) return null;
+  const defs = await definitionsCache.at(tenantId, toGeneration(r.generation), async () => (await loadTierConfig(q, tenantId)).definitions);
+  return standardFrom(defs, r.tier, r.dedicated_agent_id, r.overridden);
 }
 
 /** serviceStandardFor on definitions and a customer row the caller already holds. */
@@ -221,14 +241,22 @@ export function standardFrom(defs: TierDefinitionParsed[], tier: string, dedicat
   return standardOf(d, dedicatedAgentId, overridden);
 }
 
-export async function tierHistoryOf(ctx: Ctx, customerId: string, limit = 100): Promise<TierHistoryEntry[]> {
-  await assertCustomer(ctx.db, ctx.tenantId, customerId);
-  const rs = await ctx.db
+const tierHistoryQuery = preparedPerDb((q) =>
+  q
     .select()
     .from(customerTierHistory)
-    .where(and(eq(customerTierHistory.tenantId, ctx.tenantId), eq(customerTierHistory.customerId, customerId)))
+    .where(and(eq(customerTierHistory.tenantId, sql.placeholder('tenantId')), eq(customerTierHistory.customerId, sql.placeholder('customerId'))))
     .orderBy(desc(customerTierHistory.createdAt), desc(customerTierHistory.id))
-    .limit(limit);
+    .limit(sql.placeholder('limit'))
+    .prepare('customer_tier_history'),
+);
+
+/** `known`: the customer as the caller has already read it in this tenant (it is not read again). */
+export async function tierHistoryOf(ctx: Ctx, customerId: string, limit = 100, known?: Pick<Customer, 'mergedIntoId'>): Promise<TierHistoryEntry[]> {
+  // as assertCustomer: a merged customer's history lives on the survivor
+  if (!known) await assertCustomer(ctx.db, ctx.tenantId, customerId);
+  else if (known.mergedIntoId) throw notFound();
+  const rs = await tierHistoryQuery(ctx.db).execute({ tenantId: ctx.tenantId, customerId, limit });
   return rs.map((r) => ({ id: r.id, fromTier: r.fromTier, toTier: r.toTier, reason: r.reason, details: (r.details ?? {}) as Record<string, unknown>, actorId: r.actorId, createdAt: r.createdAt.toISOString() }));
 }
 

@@ -1,14 +1,20 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import { notFound, versionConflict } from '../../platform/http/errors.ts';
+import { preparedPerDb } from '../../platform/db/prepared.ts';
 import { recordChange } from '../../platform/outbox/outbox.ts';
 import { customers } from '../customers/index.ts';
 import { clvSettings as clvSettingsTable } from './clv.schema.ts';
-import { clvDefinition, defaultClvSettings, predictedClv, purchasesPerYear, type ClvSettings, type CustomerClv, type UpdateClvSettings } from './clv.contract.ts';
+import { clvDefinition, defaultClvSettings, predictedClv, purchasesPerYear, type ClvSettings, type CustomerClv, type PurchaseSummary, type UpdateClvSettings } from './clv.contract.ts';
 
-/** The organisation's CLV assumptions; the defaults (version 0) until an admin saves them. */
+const settingsQuery = preparedPerDb((q) => q.select().from(clvSettingsTable).where(eq(clvSettingsTable.tenantId, sql.placeholder('tenantId'))).prepare('clv_settings_of_tenant'));
+
+/**
+ * The organisation's CLV assumptions; the defaults (version 0) until an admin saves them. Read on every call
+ * (one primary-key row), not cached: clv_settings has no settings-generation trigger (migration 0022).
+ */
 export async function clvSettings(ctx: Pick<Ctx, 'db' | 'tenantId'>): Promise<ClvSettings> {
-  const [row] = await ctx.db.select().from(clvSettingsTable).where(eq(clvSettingsTable.tenantId, ctx.tenantId));
+  const [row] = await settingsQuery(ctx.db).execute({ tenantId: ctx.tenantId });
   if (!row) return { ...defaultClvSettings, version: 0, updatedAt: null, definition: { ...clvDefinition } };
   return { expectedLifetimeYears: row.expectedLifetimeYears, marginRate: row.marginRate, currency: row.currency, version: row.version, updatedAt: row.updatedAt.toISOString(), definition: { ...clvDefinition } };
 }
@@ -39,14 +45,15 @@ export async function updateClvSettings(ctx: Ctx, input: UpdateClvSettings): Pro
   });
 }
 
-/** Historical and predicted CLV of one customer, from the aggregates the orders keep on the customer. */
-export async function customerClv(ctx: Ctx, customerId: string, now: Date = new Date()): Promise<CustomerClv> {
-  const [c] = await ctx.db
-    .select({ ordersCount: customers.ordersCount, revenueFen: customers.revenueFen, clvFen: customers.clvFen, firstOrderAt: customers.firstOrderAt })
-    .from(customers)
-    .where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, customerId)));
-  if (!c) throw notFound();
-  const settings = await clvSettings(ctx);
+/** The purchase aggregates the orders keep on a customer (customers.orders_count, revenue_fen, clv_fen, first_order_at). */
+export type CustomerPurchases = PurchaseSummary & { clvFen: number };
+
+/**
+ * Historical and predicted CLV of one customer, from the aggregates the orders keep on the customer. A caller
+ * that has just read the customer in this tenant passes them as `known` and the customer is not read again.
+ */
+export async function customerClv(ctx: Ctx, customerId: string, now: Date = new Date(), known?: CustomerPurchases): Promise<CustomerClv> {
+  const [c, settings] = await Promise.all([known ?? purchasesOf(ctx, customerId), clvSettings(ctx)]);
   return {
     customerId,
     ordersCount: c.ordersCount,
@@ -57,4 +64,13 @@ export async function customerClv(ctx: Ctx, customerId: string, now: Date = new 
     purchasesPerYear: Math.round(purchasesPerYear(c, now) * 100) / 100,
     settings,
   };
+}
+
+async function purchasesOf(ctx: Ctx, customerId: string): Promise<CustomerPurchases> {
+  const [c] = await ctx.db
+    .select({ ordersCount: customers.ordersCount, revenueFen: customers.revenueFen, clvFen: customers.clvFen, firstOrderAt: customers.firstOrderAt })
+    .from(customers)
+    .where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, customerId)));
+  if (!c) throw notFound();
+  return c;
 }

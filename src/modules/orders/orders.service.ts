@@ -4,6 +4,7 @@ import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
 import { AppError, fieldError, notFound, type FieldError } from '../../platform/http/errors.ts';
 import { checkVersion } from '../../platform/db/concurrency.ts';
+import { preparedPerDb } from '../../platform/db/prepared.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { emitEvent } from '../../platform/outbox/outbox.ts';
 import { writeAudit } from '../../platform/audit/audit.ts';
@@ -351,11 +352,28 @@ export async function* orderPages(ctx: Ctx, filters: OrderFilters, size = 500): 
   }
 }
 
-/** The customer's orders with lines, newest sale first (customer 360). */
-export async function listCustomerOrders(ctx: Ctx, customerId: string, opts: { limit: number }): Promise<OrderWithItems[]> {
-  const rs = await ordersWithNames(ctx.db)
-    .where(and(eq(orders.tenantId, ctx.tenantId), eq(orders.customerId, customerId)))
+const customerOrders = preparedPerDb((q) =>
+  q
+    .select()
+    .from(orders)
+    .where(and(eq(orders.tenantId, sql.placeholder('tenantId')), eq(orders.customerId, sql.placeholder('customerId'))))
     .orderBy(desc(orders.orderedAt), desc(orders.id))
-    .limit(opts.limit);
+    .limit(sql.placeholder('limit'))
+    .prepare('orders_of_customer'),
+);
+
+/**
+ * The customer's orders with lines, newest sale first (customer 360). A caller that holds the customer
+ * passes its name as `customerName`: the customers table is not joined again for it.
+ */
+export async function listCustomerOrders(ctx: Ctx, customerId: string, opts: { limit: number; customerName?: string }): Promise<OrderWithItems[]> {
+  const { customerName } = opts;
+  const rs =
+    customerName === undefined
+      ? await ordersWithNames(ctx.db)
+          .where(and(eq(orders.tenantId, ctx.tenantId), eq(orders.customerId, customerId)))
+          .orderBy(desc(orders.orderedAt), desc(orders.id))
+          .limit(opts.limit)
+      : (await customerOrders(ctx.db).execute({ tenantId: ctx.tenantId, customerId, limit: opts.limit })).map((o) => ({ o, customerName }));
   return withItems(ctx.db, ctx.tenantId, rs);
 }

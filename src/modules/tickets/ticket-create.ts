@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, getTableColumns, is, sql, SQL } from 'drizzle-orm';
+import { getTableColumns, is, sql, SQL } from 'drizzle-orm';
 import { PgDialect, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { DateTime } from 'luxon';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
@@ -13,6 +13,7 @@ import { jobs as jobsTable } from '../../platform/jobs/jobs.schema.ts';
 import { calendarRules } from '../../platform/calendar/calendar.service.ts';
 import type { CalendarRules } from '../../platform/calendar/business-time.ts';
 import { counters } from '../../platform/tenancy/tenancy.schema.ts';
+import { configGenerationSql, GenerationCache, readConfigGeneration, toGeneration } from '../../platform/tenancy/config-generation.ts';
 import { contactProblems, getCustomers, identitiesOf, loadTierConfig, resolveCustomer, standardFrom } from '../customers/index.ts';
 import { activePolicies, firstMatching, slaClock, type SlaPolicy, type SlaSubject } from '../sla/index.ts';
 import { ticketEvents, tickets } from './tickets.schema.ts';
@@ -28,7 +29,8 @@ import { ownVector, ticketOwnText } from './ticket-text.ts';
  * The settings every create reads: custom field definitions, the active SLA policies, their calendars and
  * the customer tiers. They were five to seven queries per create; now they are kept per tenant and checked
  * against the tenant's settings generation (counters row `config_generation`, bumped by a trigger on every
- * write to those tables, see migration 0022), which the API create reads in a statement it runs anyway.
+ * write to those tables, see migration 0022 and platform/tenancy/config-generation.ts), which the API create
+ * reads in a statement it runs anyway.
  * Keyed by tenant: an entry holds that tenant's rows only.
  */
 export interface CreateSettings {
@@ -40,30 +42,16 @@ export interface CreateSettings {
   calendars: Map<string, CalendarRules>;
 }
 
-const settingsCache = new Map<string, CreateSettings>();
-const GENERATION = 'config_generation';
-
-async function readGeneration(q: Queryable, tenantId: string): Promise<number> {
-  const [r] = await q
-    .select({ value: counters.value })
-    .from(counters)
-    .where(and(eq(counters.tenantId, tenantId), eq(counters.name, GENERATION)));
-  return r?.value ?? 0;
-}
+const settingsCache = new GenerationCache<CreateSettings>();
 
 async function settingsAt(q: Queryable, tenantId: string, generation: number): Promise<CreateSettings> {
-  const hit = settingsCache.get(tenantId);
-  if (hit && hit.generation === generation) return hit;
-  const fresh: CreateSettings = {
+  return settingsCache.at(tenantId, generation, async () => ({
     generation,
     fieldDefs: await loadDefs(q, tenantId),
     policies: await activePolicies(q, tenantId),
     tiers: (await loadTierConfig(q, tenantId)).definitions,
     calendars: new Map(),
-  };
-  if (settingsCache.size >= 1000) settingsCache.clear();
-  settingsCache.set(tenantId, fresh);
-  return fresh;
+  }));
 }
 
 /** The policy and calendar of a new ticket (the first matching active policy); null when none applies. */
@@ -130,7 +118,7 @@ async function takeNumberAndLookUp(q: Queryable, tenantId: string, customerId: s
         where tenant_id = ${tenantId} and ((kind = 'email' and value = ${of('email')}) or (kind = 'phone' and value = ${of('phone')}) or (kind = 'external' and value = ${of('external')}))
       )
       select n.value as seq,
-        (select value from counters where tenant_id = ${tenantId} and name = ${GENERATION}) as generation,
+        ${configGenerationSql(tenantId)} as generation,
         (select coalesce(json_agg(json_build_object('customerId', m.customer_id, 'kind', m.kind, 'value', m.value)), '[]'::json) from m) as matches,
         (select json_build_object('id', c.id, 'name', c.name, 'tier', c.tier, 'dedicatedAgentId', c.dedicated_agent_id,
             'agentActive', exists(select 1 from users u where u.tenant_id = c.tenant_id and u.id = c.dedicated_agent_id and u.active),
@@ -138,19 +126,19 @@ async function takeNumberAndLookUp(q: Queryable, tenantId: string, customerId: s
           from customers c where c.tenant_id = ${tenantId} and c.id = coalesce(${customerId}::uuid, (select m.customer_id from m limit 1))) as customer
       from n cross join async`,
   );
-  return { seq: Number(r.seq), generation: Number(r.generation ?? 0), matches: r.matches, customer: r.customer };
+  return { seq: Number(r.seq), generation: toGeneration(r.generation), matches: r.matches, customer: r.customer };
 }
 
 /** The API's create: contact details that cannot be used are a field error, not silently dropped. */
 export async function createTicket(ctx: Ctx, input: CreateTicket, opts: CreateOptions = {}): Promise<Ticket> {
   const problems = input.customer ? contactProblems(input.customer) : [];
   if (problems.length) throw new AppError(422, 'validation_failed', {}, { fieldErrors: problems.map((p) => ({ path: `customer.${p.field}`, code: `errors.${p.code}` })) });
-  let settings = settingsCache.get(ctx.tenantId) ?? (await settingsAt(ctx.db, ctx.tenantId, await readGeneration(ctx.db, ctx.tenantId)));
+  let settings = settingsCache.peek(ctx.tenantId)?.value ?? (await settingsAt(ctx.db, ctx.tenantId, await readConfigGeneration(ctx.db, ctx.tenantId)));
   try {
     checkCustomFieldsWith(settings.fieldDefs, ctx, input.type, input.customFields);
   } catch (e) {
     // refused by cached definitions: refuse only by the current ones
-    const generation = await readGeneration(ctx.db, ctx.tenantId);
+    const generation = await readConfigGeneration(ctx.db, ctx.tenantId);
     if (generation === settings.generation) throw e;
     settings = await settingsAt(ctx.db, ctx.tenantId, generation);
     checkCustomFieldsWith(settings.fieldDefs, ctx, input.type, input.customFields);
@@ -201,7 +189,7 @@ export async function createTicketInTx(tx: Tx, ctx: Ctx, input: CreateTicket, op
 
 async function createInTx(tx: Tx, ctx: Ctx, input: CreateTicket, opts: CreateOptions, known?: CreateSettings): Promise<{ ticket: Ticket; row: TicketRow }> {
   if (opts.seq === undefined) await assertRefs(tx, ctx, input);
-  const settings = known ?? (await settingsAt(tx, ctx.tenantId, await readGeneration(tx, ctx.tenantId)));
+  const settings = known ?? (await settingsAt(tx, ctx.tenantId, await readConfigGeneration(tx, ctx.tenantId)));
   const createdAt = opts.createdAt ?? new Date();
   let customerId = input.customerId ?? null;
   if (!customerId && input.customer) customerId = await resolveCustomer(tx, ctx, input.customer);
