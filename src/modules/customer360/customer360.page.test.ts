@@ -147,6 +147,12 @@ describe('customer 360 page', () => {
     expect(afterClv.purchases.clv.predictedFen).not.toBe(before.purchases.clv.predictedFen);
     await t.database.db.execute(sql`update clv_settings set margin_rate = 0.1 where tenant_id = ${tenant.id}`);
     expect((await get360(sales, c.id)).json().purchases.clv.settings.marginRate).toBe(0.1);
+    // the CLV settings are cached per settings generation (migration 0024): a row deleted behind the
+    // process's back is seen too, the page falls back to the defaults (version 0)
+    await t.database.db.execute(sql`delete from clv_settings where tenant_id = ${tenant.id}`);
+    const defaults = (await get360(sales, c.id)).json().purchases.clv;
+    expect(defaults.settings.version).toBe(0);
+    expect(defaults.settings).toEqual(before.purchases.clv.settings);
   });
 
   it("answers 404 for another tenant's customer and for unknown ids", async () => {

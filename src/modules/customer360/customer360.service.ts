@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import { rows } from '../../platform/db/db.ts';
 import { preparedPerDb } from '../../platform/db/prepared.ts';
+import { configGenerationSql, toGeneration } from '../../platform/tenancy/config-generation.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { can } from '../../platform/auth/roles.contract.ts';
 import { users } from '../../platform/auth/auth.schema.ts';
@@ -83,12 +84,13 @@ async function changesOf(ctx: Ctx, customerId: string) {
 }
 
 /**
- * One statement for the company, its contacts, the customers merged into this one, and the names of the
- * customer's owner and dedicated agent.
+ * One statement for the company, its contacts, the customers merged into this one, the names of the
+ * customer's owner and dedicated agent, and the tenant's settings generation (always one row; its value in
+ * `name`, null for a tenant that never wrote its settings), against which the CLV settings are cached.
  */
 async function relatedOf(ctx: Ctx, c: Customer) {
   const t = ctx.tenantId;
-  const rs = await rows<{ rel: 'company' | 'contact' | 'merged' | 'user'; id: string; name: string; tier: string }>(
+  const rs = await rows<{ rel: 'company' | 'contact' | 'merged' | 'user' | 'generation'; id: string; name: string; tier: string }>(
     ctx.db,
     sql`(select 'company' as rel, id, name, tier from ${customers} where tenant_id = ${t} and id = ${c.companyId}::uuid)
         union all
@@ -96,14 +98,18 @@ async function relatedOf(ctx: Ctx, c: Customer) {
         union all
         (select 'merged', id, name, tier from ${customers} where tenant_id = ${t} and merged_into_id = ${c.id} order by name limit 50)
         union all
-        (select 'user', id, name, '' from ${users} where tenant_id = ${t} and id in (${c.ownerId}::uuid, ${c.dedicatedAgentId}::uuid))`,
+        (select 'user', id, name, '' from ${users} where tenant_id = ${t} and id in (${c.ownerId}::uuid, ${c.dedicatedAgentId}::uuid))
+        union all
+        (select 'generation', null::uuid, ${configGenerationSql(t)}::text, '')`,
   );
   let company: CustomerRef | null = null;
   const contacts: CustomerRef[] = [];
   const mergedFrom: { id: string; name: string }[] = [];
   const names = new Map<string, string>();
+  let generation = 0;
   for (const r of rs) {
-    if (r.rel === 'user') names.set(r.id, r.name);
+    if (r.rel === 'generation') generation = toGeneration(r.name);
+    else if (r.rel === 'user') names.set(r.id, r.name);
     else if (r.rel === 'merged') mergedFrom.push({ id: r.id, name: r.name });
     else if (r.rel === 'contact') contacts.push({ id: r.id, name: r.name, tier: r.tier });
     else company ??= { id: r.id, name: r.name, tier: r.tier };
@@ -112,7 +118,7 @@ async function relatedOf(ctx: Ctx, c: Customer) {
     const name = uid ? names.get(uid) : undefined;
     return uid && name !== undefined ? { id: uid, name } : null;
   };
-  return { company, contacts, mergedFrom, owner: user(c.ownerId), dedicatedAgent: user(c.dedicatedAgentId) };
+  return { company, contacts, mergedFrom, owner: user(c.ownerId), dedicatedAgent: user(c.dedicatedAgentId), generation };
 }
 
 /**
@@ -134,15 +140,17 @@ export async function customer360(ctx: Ctx, id: string): Promise<Customer360> {
   const c = customer;
   const cid = c.id;
   const roles = ctx.actor.roles;
+  // the CLV waits for this statement's settings generation rather than read its settings in a query of its own
+  const relatedP = relatedOf(ctx, c);
   const [related, addresses, consents, notes, service, tierHistory, purchases, ticketPart, messages, callTasks, changes] = await Promise.all([
-    relatedOf(ctx, c),
+    relatedP,
     addressesOf(ctx.db, ctx.tenantId, cid),
     consentsOf(ctx.db, ctx.tenantId, cid),
     notesOf(ctx.db, ctx.tenantId, cid, limits.notes),
     serviceStandardFor(ctx.db, ctx.tenantId, cid, c),
     tierHistoryOf(ctx, cid, limits.tierHistory, c),
     can(roles, 'orders.read')
-      ? Promise.all([listCustomerOrders(ctx, cid, { limit: limits.orders, customerName: c.name }), customerClv(ctx, cid, new Date(), c)]).then(([orders, clv]) => ({ orders, total: c.ordersCount, clv }))
+      ? Promise.all([listCustomerOrders(ctx, cid, { limit: limits.orders, customerName: c.name }), relatedP.then((r) => customerClv(ctx, cid, new Date(), c, r.generation))]).then(([orders, clv]) => ({ orders, total: c.ordersCount, clv }))
       : Promise.resolve(null),
     can(roles, 'tickets.read') ? ticketsOf(ctx, cid) : Promise.resolve(null),
     listCustomerMessages(ctx, cid, { limit: limits.messages }),

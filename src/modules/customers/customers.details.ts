@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable, Tx } from '../../platform/db/db.ts';
+import { preparedPerDb } from '../../platform/db/prepared.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import { recordChange } from '../../platform/outbox/outbox.ts';
 import { users } from '../../platform/auth/auth.schema.ts';
@@ -25,28 +26,47 @@ const toAddress = (a: AddressRow): Address => ({
   createdAt: a.createdAt.toISOString(),
 });
 
-export async function addressesOf(q: Queryable, tenantId: string, customerId: string): Promise<Address[]> {
-  const rs = await q
+// The three reads of the customer 360 page, built once per database handle (preparedPerDb): equalities on
+// (tenant_id, customer_id), which the tables' indexes serve whatever the values.
+const addressesQuery = preparedPerDb((q) =>
+  q
     .select()
     .from(customerAddresses)
-    .where(and(eq(customerAddresses.tenantId, tenantId), eq(customerAddresses.customerId, customerId)))
-    .orderBy(desc(customerAddresses.isDefault), customerAddresses.createdAt);
+    .where(and(eq(customerAddresses.tenantId, sql.placeholder('tenantId')), eq(customerAddresses.customerId, sql.placeholder('customerId'))))
+    .orderBy(desc(customerAddresses.isDefault), customerAddresses.createdAt)
+    .prepare('customer_addresses_of_customer'),
+);
+const consentsQuery = preparedPerDb((q) =>
+  q
+    .select()
+    .from(customerConsents)
+    .where(and(eq(customerConsents.tenantId, sql.placeholder('tenantId')), eq(customerConsents.customerId, sql.placeholder('customerId'))))
+    .orderBy(customerConsents.channel)
+    .prepare('customer_consents_of_customer'),
+);
+const notesQuery = preparedPerDb((q) =>
+  q
+    .select({ id: customerNotes.id, body: customerNotes.body, authorId: customerNotes.authorId, authorName: users.name, createdAt: customerNotes.createdAt })
+    .from(customerNotes)
+    .leftJoin(users, and(eq(users.tenantId, customerNotes.tenantId), eq(users.id, customerNotes.authorId)))
+    .where(and(eq(customerNotes.tenantId, sql.placeholder('tenantId')), eq(customerNotes.customerId, sql.placeholder('customerId'))))
+    .orderBy(desc(customerNotes.createdAt))
+    .limit(sql.placeholder('limit'))
+    .prepare('customer_notes_of_customer'),
+);
+
+export async function addressesOf(q: Queryable, tenantId: string, customerId: string): Promise<Address[]> {
+  const rs = await addressesQuery(q).execute({ tenantId, customerId });
   return rs.map(toAddress);
 }
 
 export async function consentsOf(q: Queryable, tenantId: string, customerId: string): Promise<Consent[]> {
-  const rs = await q.select().from(customerConsents).where(and(eq(customerConsents.tenantId, tenantId), eq(customerConsents.customerId, customerId))).orderBy(customerConsents.channel);
+  const rs = await consentsQuery(q).execute({ tenantId, customerId });
   return rs.map((c) => ({ channel: c.channel as Consent['channel'], granted: c.granted, source: c.source, changedAt: c.changedAt.toISOString() }));
 }
 
 export async function notesOf(q: Queryable, tenantId: string, customerId: string, limit = 100): Promise<Note[]> {
-  const rs = await q
-    .select({ id: customerNotes.id, body: customerNotes.body, authorId: customerNotes.authorId, authorName: users.name, createdAt: customerNotes.createdAt })
-    .from(customerNotes)
-    .leftJoin(users, and(eq(users.tenantId, customerNotes.tenantId), eq(users.id, customerNotes.authorId)))
-    .where(and(eq(customerNotes.tenantId, tenantId), eq(customerNotes.customerId, customerId)))
-    .orderBy(desc(customerNotes.createdAt))
-    .limit(limit);
+  const rs = await notesQuery(q).execute({ tenantId, customerId, limit });
   return rs.map((n) => ({ ...n, createdAt: n.createdAt.toISOString() }));
 }
 

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import { rows, type Queryable, type Tx } from '../../platform/db/db.ts';
 import { notFound } from '../../platform/http/errors.ts';
+import { preparedPerDb } from '../../platform/db/prepared.ts';
 import { recordChange } from '../../platform/outbox/outbox.ts';
 import { searchQuery, searchVector } from '../../platform/search/search.ts';
 import { customerIdentities, customers } from './customers.schema.ts';
@@ -136,10 +137,31 @@ export async function survivorOf(q: Queryable, tenantId: string, id: string): Pr
   return r.mergedIntoId ?? r.id;
 }
 
+/**
+ * getCustomer's read: the row and its identities (as a JSON array, in the order identitiesByCustomer gives
+ * them) in one statement, built once per database handle (preparedPerDb). The customer 360 page and every
+ * customer page start with it, and the identities were a second round trip after the row. Equalities on
+ * the primary key and the identities' (tenant_id, customer_id) index, so one plan fits every value.
+ */
+// (the outer columns are written out: in a one-table select drizzle prints a column in a field's SQL
+// unqualified, and inside the sub-select "tenant_id" would name the identity's own column)
+const customerById = preparedPerDb((q) =>
+  q
+    .select({
+      ...customerColumns,
+      identities: sql<Identity[]>`coalesce((select json_agg(json_build_object('kind', i.kind, 'value', i.value) order by i.kind, i.created_at)
+        from ${customerIdentities} i where i.tenant_id = customers.tenant_id and i.customer_id = customers.id), '[]'::json)`,
+    })
+    .from(customers)
+    .where(and(eq(customers.tenantId, sql.placeholder('tenantId')), eq(customers.id, sql.placeholder('id'))))
+    .prepare('customer_by_id'),
+);
+
 export async function getCustomer(ctx: Ctx, id: string): Promise<Customer> {
-  const [c] = await loadCustomers(ctx.db, ctx.tenantId, [id]);
-  if (!c) throw notFound();
-  return c;
+  const [r] = await customerById(ctx.db).execute({ tenantId: ctx.tenantId, id });
+  if (!r) throw notFound();
+  // the array is a fresh parse per read, so the customer may keep it
+  return toCustomer(r, r.identities);
 }
 
 export async function getCustomers(q: Queryable, tenantId: string, ids: string[]): Promise<Customer[]> {

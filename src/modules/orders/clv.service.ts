@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import { notFound, versionConflict } from '../../platform/http/errors.ts';
 import { preparedPerDb } from '../../platform/db/prepared.ts';
+import { GenerationCache } from '../../platform/tenancy/config-generation.ts';
 import { recordChange } from '../../platform/outbox/outbox.ts';
 import { customers } from '../customers/index.ts';
 import { clvSettings as clvSettingsTable } from './clv.schema.ts';
@@ -10,14 +11,22 @@ import { clvDefinition, defaultClvSettings, predictedClv, purchasesPerYear, type
 const settingsQuery = preparedPerDb((q) => q.select().from(clvSettingsTable).where(eq(clvSettingsTable.tenantId, sql.placeholder('tenantId'))).prepare('clv_settings_of_tenant'));
 
 /**
- * The organisation's CLV assumptions; the defaults (version 0) until an admin saves them. Read on every call
- * (one primary-key row), not cached: clv_settings has no settings-generation trigger (migration 0022).
+ * The organisation's CLV assumptions; the defaults (version 0) until an admin saves them. Read from the table
+ * on every call: the settings page and the save (inside its transaction) must see the row itself, and
+ * customerClv uses the cached copy below when its caller has read the settings generation.
  */
 export async function clvSettings(ctx: Pick<Ctx, 'db' | 'tenantId'>): Promise<ClvSettings> {
   const [row] = await settingsQuery(ctx.db).execute({ tenantId: ctx.tenantId });
   if (!row) return { ...defaultClvSettings, version: 0, updatedAt: null, definition: { ...clvDefinition } };
   return { expectedLifetimeYears: row.expectedLifetimeYears, marginRate: row.marginRate, currency: row.currency, version: row.version, updatedAt: row.updatedAt.toISOString(), definition: { ...clvDefinition } };
 }
+
+/**
+ * The CLV assumptions per tenant, for one settings generation (writes to clv_settings move it on: migration
+ * 0024 gives the table the trigger of 0022). They were a query on every customer 360 page; now they are read
+ * again only after a change, by this process or any other writer.
+ */
+const settingsCache = new GenerationCache<ClvSettings>();
 
 export async function updateClvSettings(ctx: Ctx, input: UpdateClvSettings): Promise<ClvSettings> {
   return ctx.tx(async (tx) => {
@@ -51,9 +60,12 @@ export type CustomerPurchases = PurchaseSummary & { clvFen: number };
 /**
  * Historical and predicted CLV of one customer, from the aggregates the orders keep on the customer. A caller
  * that has just read the customer in this tenant passes them as `known` and the customer is not read again.
+ * A caller that has read the tenant's settings generation (configGenerationSql) in a statement of its own
+ * passes it as `generation`: the settings then come from the cache and cost no query while they are unchanged.
  */
-export async function customerClv(ctx: Ctx, customerId: string, now: Date = new Date(), known?: CustomerPurchases): Promise<CustomerClv> {
-  const [c, settings] = await Promise.all([known ?? purchasesOf(ctx, customerId), clvSettings(ctx)]);
+export async function customerClv(ctx: Ctx, customerId: string, now: Date = new Date(), known?: CustomerPurchases, generation?: number): Promise<CustomerClv> {
+  const settingsP = generation === undefined ? clvSettings(ctx) : settingsCache.at(ctx.tenantId, generation, () => clvSettings(ctx));
+  const [c, settings] = await Promise.all([known ?? purchasesOf(ctx, customerId), settingsP]);
   return {
     customerId,
     ordersCount: c.ordersCount,

@@ -3,7 +3,7 @@ import { rows, type Queryable } from '../db/db.ts';
 
 /**
  * A tenant's settings generation: the counters row `config_generation`, set from a sequence by a trigger on
- * every write to the settings tables that processes keep in memory (migration 0022 names them). A cache
+ * every write to the settings tables that processes keep in memory (migrations 0022 and 0024 install it). A cache
  * entry read at generation G stays right while the tenant's generation is G: a write anywhere, by any
  * process or script, moves it on, and a sequence never gives the same number twice (not even after a
  * rollback), so an entry is never taken for a state it was not read in.
