@@ -4,3 +4,4 @@ export { slaPolicies } from './sla.schema.ts';
 export * as slaClock from './clock.ts';
 export type { Clock, Targets } from './clock.ts';
 export type { SlaPolicy, SlaTarget } from './sla.contract.ts';
+export { breachedTargetsJson, type ClockColumns } from './clock.sql.ts';

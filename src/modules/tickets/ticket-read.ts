@@ -1,13 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../../platform/db/db.ts';
+import { isoUtc } from '../../platform/db/json-sql.ts';
 import { customers } from '../customers/index.ts';
 import { slaPolicies } from '../sla/index.ts';
 import { ticketEvents, ticketMessages, tickets } from './tickets.schema.ts';
 import type { TicketDetail, TicketMessage } from './tickets.contract.ts';
 import { ticketViewColumns, toTicket } from './tickets.service.ts';
 
-/** A timestamp as `Date.prototype.toISOString()` writes it, so JSON-built rows read like the others. */
-const isoUtc = (col: unknown) => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 type TicketEventOut = TicketDetail['events'][number];
 

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/types.ts';
 import { page } from '../../platform/http/pagination.contract.ts';
-import { plainResponse } from '../../platform/http/serialize.ts';
+import { plainResponse, replyJsonText } from '../../platform/http/serialize.ts';
 import { AddMessage, CreateTicket, Ticket, TicketDetail, TicketListQuery, TicketMessage, UpdateTicket } from './tickets.contract.ts';
-import { createTicket, getTicket, listTickets } from './tickets.service.ts';
+import { createTicket, getTicket } from './tickets.service.ts';
+import { listTicketsJson } from './ticket-list.ts';
 import { updateTicket } from './tickets.update.ts';
 import { addMessage } from './messages.service.ts';
 
@@ -14,7 +15,7 @@ export function ticketsRoutes(app: App) {
   app.get(
     '/api/v1/tickets',
     { config: { access: 'tickets.read' }, schema: { tags, summary: 'Tickets: queues, filters, search (Chinese and English), cursor pagination', querystring: TicketListQuery, response: { 200: plainResponse(page(Ticket)) } } },
-    (req) => listTickets(req.ctx, req.query),
+    async (req, reply) => replyJsonText(reply, await listTicketsJson(req.ctx, req.query)),
   );
   app.post(
     '/api/v1/tickets',

@@ -1,4 +1,4 @@
-import type { FastifySerializerCompiler } from 'fastify';
+import type { FastifyReply, FastifySerializerCompiler } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 
@@ -23,3 +23,11 @@ export const responseSerializerCompiler: Compiler = (route) => {
   if (typeof route.schema === 'object' && route.schema !== null && plain.has(route.schema)) return (data: unknown) => JSON.stringify(data);
   return (serializerCompiler as Compiler)(route);
 };
+
+/**
+ * Sends a body already written as JSON text (e.g. a page PostgreSQL built, tickets ticket-list.ts), as is.
+ * The route keeps its response schema for the API description; its tests parse the text with it.
+ */
+export function replyJsonText(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(text);
+}

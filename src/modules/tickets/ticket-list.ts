@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import { and, asc, desc, eq, inArray, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { Ctx } from '../../platform/tenancy/ctx.ts';
+import type { Queryable } from '../../platform/db/db.ts';
+import { inlineLimit, preparedPerDb } from '../../platform/db/prepared.ts';
+import { isoUtc } from '../../platform/db/json-sql.ts';
+import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { searchQuery } from '../../platform/search/search.ts';
+import { customers } from '../customers/index.ts';
+import { breachedTargetsJson, slaPolicies } from '../sla/index.ts';
+import { tickets } from './tickets.schema.ts';
+import type { TicketListQuery } from './tickets.contract.ts';
+
+/**
+ * One list row as JSON text, written by PostgreSQL with the keys of `Ticket` (tickets.contract.ts) in its
+ * order — what toTicket (tickets.service.ts) builds for a single ticket. Building 51 rows of ~30 columns as
+ * objects in Node (driver dates, drizzle's row mapping, ISO strings, JSON.stringify) was ~2 ms of the
+ * server's only core per queue page; ticket-read.test.ts holds the two forms equal.
+ */
+function ticketJson(now: SQLWrapper): SQL<string> {
+  const t = tickets;
+  // row_to_json writes compact JSON (json_build_object puts spaces around every colon), keys as aliased
+  const obj = (fields: [string, unknown][]) => sql`(select row_to_json(r) from (select ${sql.join(fields.map(([k, v]) => sql`${v} as ${sql.identifier(k)}`), sql`, `)}) r)`;
+  const sla = obj([
+    ['policyId', t.slaPolicyId],
+    ['policyName', slaPolicies.name],
+    ['calendarId', t.slaCalendarId],
+    ['firstResponseDueAt', isoUtc(t.firstResponseDueAt)],
+    ['firstRespondedAt', isoUtc(t.firstRespondedAt)],
+    ['nextResponseDueAt', isoUtc(t.nextResponseDueAt)],
+    ['resolutionDueAt', isoUtc(t.resolutionDueAt)],
+    ['resolvedAt', isoUtc(t.resolvedAt)],
+    ['pausedAt', isoUtc(t.slaPausedAt)],
+    ['dueAt', isoUtc(t.slaDueAt)],
+    ['breached', breachedTargetsJson({ firstResponseDueAt: t.firstResponseDueAt, firstRespondedAt: t.firstRespondedAt, nextResponseDueAt: t.nextResponseDueAt, resolutionDueAt: t.resolutionDueAt, resolvedAt: t.resolvedAt, pausedAt: t.slaPausedAt }, now)],
+  ]);
+  return sql<string>`${obj([
+    ['id', t.id],
+    ['number', t.number],
+    ['subject', t.subject],
+    ['description', t.description],
+    ['type', t.type],
+    ['priority', t.priority],
+    ['status', t.status],
+    ['channel', t.channel],
+    ['category', t.category],
+    ['faultCode', t.faultCode],
+    ['customerId', t.customerId],
+    ['customerName', customers.name],
+    ['assigneeId', t.assigneeId],
+    ['teamId', t.teamId],
+    ['tags', t.tags],
+    ['customFields', t.customFields],
+    ['externalId', t.externalId],
+    ['sla', sla],
+    ['version', t.version],
+    ['createdAt', isoUtc(t.createdAt)],
+    ['updatedAt', isoUtc(t.updatedAt)],
+  ])}::text`;
+}
+
+// Built on first use, not at load: the customers and sla modules import this one back (through tiers and
+// the import), so at load time their tables may not be defined yet. The joins stay within the ticket's tenant.
+let joins: { customer: SQL; policy: SQL } | undefined;
+function listJoins() {
+  joins ??= {
+    customer: and(eq(customers.tenantId, tickets.tenantId), eq(customers.id, tickets.customerId)) as SQL,
+    policy: and(eq(slaPolicies.tenantId, tickets.tenantId), eq(slaPolicies.id, tickets.slaPolicyId)) as SQL,
+  };
+  return joins;
+}
+
+/** The page body of `page(Ticket)` around rows that are JSON text already. */
+const pageText = (items: string[], nextCursor: string | null) => `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+
+/**
+ * What a list statement's text depends on: which filters are present (how many values in each list), the
+ * sort, the kind of cursor and the page size. Each shape is one named prepared statement per connection,
+ * so the page's SQL (~80 fragments: drizzle's builder cost more Node time than the rows) is built once
+ * and planned by PostgreSQL on first use. The page size is in the text, not a parameter, because the
+ * planner's choice between walking an index and sorting depends on it.
+ */
+interface ListShape {
+  status: number;
+  type: number;
+  priority: number;
+  team: boolean;
+  customer: boolean;
+  tag: boolean;
+  assignee: 'none' | 'id' | null;
+  sort: TicketListQuery['sort'];
+  cursor: 'none' | 'at' | null;
+  limit: number;
+}
+
+const ph = sql.placeholder;
+
+type Filters = Pick<ListShape, 'status' | 'type' | 'priority' | 'team' | 'customer' | 'tag' | 'assignee'>;
+/** The filters' conditions; `v` gives each value or its placeholder (the search query is not prepared). */
+function filters(shape: Filters, v: (name: string) => string | Placeholder<string>): SQL[] {
+  const list = (name: string, n: number) => Array.from({ length: n }, (_, i) => v(`${name}${i}`));
+  const conds: SQL[] = [eq(tickets.tenantId, v('tenantId'))];
+  if (shape.status) conds.push(inArray(tickets.status, list('status', shape.status)));
+  if (shape.type) conds.push(inArray(tickets.type, list('type', shape.type)));
+  if (shape.priority) conds.push(inArray(tickets.priority, list('priority', shape.priority)));
+  if (shape.team) conds.push(eq(tickets.teamId, v('teamId')));
+  if (shape.customer) conds.push(eq(tickets.customerId, v('customerId')));
+  if (shape.tag) conds.push(sql`${v('tag')} = any(${tickets.tags})`);
+  if (shape.assignee === 'none') conds.push(sql`${tickets.assigneeId} is null`);
+  else if (shape.assignee === 'id') conds.push(eq(tickets.assigneeId, v('assigneeId')));
+  return conds;
+}
+
+function listStatement(db: Queryable, shape: ListShape, name: string) {
+  const conds = filters(shape, ph);
+  let order: SQL[];
+  if (shape.sort === 'sla_due') {
+    // tickets with no running target last; written as NULLS LAST (not coalesce) so the queue index serves it
+    if (shape.cursor === 'none') conds.push(sql`(${tickets.slaDueAt} is null and ${tickets.id} > ${ph('afterId')}::uuid)`);
+    else if (shape.cursor === 'at')
+      conds.push(sql`(${tickets.slaDueAt} > ${ph('afterAt')}::timestamptz or (${tickets.slaDueAt} = ${ph('afterAt')}::timestamptz and ${tickets.id} > ${ph('afterId')}::uuid) or ${tickets.slaDueAt} is null)`);
+    order = [sql`${tickets.slaDueAt} asc nulls last`, asc(tickets.id)];
+  } else {
+    const col = shape.sort === 'updated_desc' ? tickets.updatedAt : tickets.createdAt;
+    if (shape.cursor) conds.push(sql`(${col}, ${tickets.id}) < (${ph('afterAt')}::timestamptz, ${ph('afterId')}::uuid)`);
+    order = [desc(col), desc(tickets.id)];
+  }
+  const { customer, policy } = listJoins();
+  return db
+    // the sort key as the cursor writes it: as text, so 51 rows need no Date parsing for the one key the page uses
+    .select({ id: tickets.id, key: isoUtc(shape.sort === 'sla_due' ? tickets.slaDueAt : shape.sort === 'updated_desc' ? tickets.updatedAt : tickets.createdAt), json: ticketJson(ph('now')) })
+    .from(tickets)
+    .leftJoin(customers, customer)
+    .leftJoin(slaPolicies, policy)
+    .where(and(...conds))
+    .orderBy(...order)
+    .limit(inlineLimit(shape.limit + 1))
+    .prepare(name);
+}
+
+/** The search page's rows, by id (the hits come from a ranked query whose text varies with the words). */
+function rowsByIdStatement(db: Queryable) {
+  const { customer, policy } = listJoins();
+  return db
+    .select({ id: tickets.id, json: ticketJson(ph('now')) })
+    .from(tickets)
+    .leftJoin(customers, customer)
+    .leftJoin(slaPolicies, policy)
+    .where(and(eq(tickets.tenantId, ph('tenantId')), sql`${tickets.id} = any(${ph('ids')}::uuid[])`))
+    .prepare('ticket_list_by_ids');
+}
+
+/** Shapes seen, per database handle; past this many, a new shape runs unprepared (bounded memory per connection). */
+const MAX_SHAPES = 256;
+const statements = preparedPerDb(() => new Map<string, ReturnType<typeof listStatement>>());
+const byIds = preparedPerDb((db) => rowsByIdStatement(db));
+
+function statementFor(db: Queryable, shape: ListShape) {
+  const key = JSON.stringify(shape);
+  const cache = statements(db);
+  let st = cache.get(key);
+  if (!st) {
+    const name = `ticket_list_${createHash('sha1').update(key).digest('hex').slice(0, 16)}`;
+    st = listStatement(db, shape, name);
+    if (cache.size < MAX_SHAPES) cache.set(key, st);
+  }
+  return st;
+}
+
+/** A ticket list or search page (GET /api/v1/tickets), as the JSON text of `page(Ticket)`. */
+export async function listTicketsJson(ctx: Ctx, q: TicketListQuery): Promise<string> {
+  const now = new Date().toISOString();
+  const assigneeId = (q.assignee === 'me' ? ctx.actor.userId : q.assignee === 'none' ? undefined : q.assignee) ?? undefined;
+  // "mine" for an actor that is no user (an API key): nobody's tickets
+  if (q.assignee === 'me' && !assigneeId) return pageText([], null);
+  const values: Record<string, string | undefined> = { tenantId: ctx.tenantId, now, teamId: q.teamId, customerId: q.customerId, tag: q.tag, assigneeId };
+  const lists = { status: q.status ?? [], type: q.type ?? [], priority: q.priority ?? [] };
+  for (const [name, list] of Object.entries(lists)) list.forEach((v, i) => (values[`${name}${i}`] = v));
+  const present = {
+    status: lists.status.length,
+    type: lists.type.length,
+    priority: lists.priority.length,
+    team: !!q.teamId,
+    customer: !!q.customerId,
+    tag: !!q.tag,
+    assignee: q.assignee === 'none' ? ('none' as const) : assigneeId ? ('id' as const) : null,
+  };
+
+  const tsq = q.q ? searchQuery(q.q) : null;
+  if (q.q && !tsq) return pageText([], null);
+  if (tsq) {
+    // One index scan: the ticket's vector holds its messages' text too (ticket-text.ts); the number is an exact
+    // match on its unique index, which PostgreSQL ORs with the text index (BitmapOr).
+    const conds = filters(present, (name) => values[name]!);
+    conds.push(sql`(${tickets.searchVector} @@ ${tsq} or ${tickets.number} = ${q.q!.toUpperCase()})`);
+    const rank = sql<number>`ts_rank(${tickets.searchVector}, ${tsq})`;
+    const after = decodeCursor(q.cursor, ['number', 'string', 'string']);
+    if (after) conds.push(sql`(${rank}, ${tickets.createdAt}, ${tickets.id}) < (${after[0]}::real, ${after[1]}::timestamptz, ${after[2]}::uuid)`);
+    // The page's hits first, by rank, then their rows and names for those 50 only: joined before the sort,
+    // the customer and policy would be looked up for every hit (thousands for a common word).
+    const hits = await ctx.db
+      .select({ id: tickets.id, createdAt: tickets.createdAt, rank })
+      .from(tickets)
+      .where(and(...conds))
+      .orderBy(desc(rank), desc(tickets.createdAt), desc(tickets.id))
+      .limit(q.limit + 1);
+    const p = toPage(hits, q.limit, (r) => [r.rank, r.createdAt.toISOString(), r.id]);
+    const rs = p.items.length ? await byIds(ctx.db).execute({ tenantId: ctx.tenantId, now, ids: p.items.map((h) => h.id) }) : [];
+    const byId = new Map(rs.map((r) => [r.id, r.json]));
+    return pageText(p.items.flatMap((h) => (byId.has(h.id) ? [byId.get(h.id)!] : [])), p.nextCursor);
+  }
+
+  const after = decodeCursor(q.cursor, ['string', 'string']);
+  let cursor: ListShape['cursor'] = null;
+  if (after) {
+    cursor = q.sort === 'sla_due' && after[0] === 'none' ? 'none' : 'at';
+    values.afterAt = String(after[0]);
+    values.afterId = String(after[1]);
+  }
+  const rs = await statementFor(ctx.db, { ...present, sort: q.sort, cursor, limit: q.limit }).execute(values);
+  // a null key is a ticket with no running SLA target (sla_due sort; the other sort columns are never null)
+  const p = toPage(rs, q.limit, (r) => [r.key ?? 'none', r.id]);
+  return pageText(p.items.map((r) => r.json), p.nextCursor);
+}
