@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, inArray, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable } from '../../platform/db/db.ts';
 import { inlineLimit, preparedPerDb } from '../../platform/db/prepared.ts';
@@ -7,68 +7,10 @@ import { isoUtc } from '../../platform/db/json-sql.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { searchQuery } from '../../platform/search/search.ts';
 import { customers } from '../customers/index.ts';
-import { breachedTargetsJson, slaPolicies } from '../sla/index.ts';
+import { slaPolicies } from '../sla/index.ts';
 import { tickets } from './tickets.schema.ts';
 import type { TicketListQuery } from './tickets.contract.ts';
-
-/**
- * One list row as JSON text, written by PostgreSQL with the keys of `Ticket` (tickets.contract.ts) in its
- * order — what toTicket (tickets.service.ts) builds for a single ticket. Building 51 rows of ~30 columns as
- * objects in Node (driver dates, drizzle's row mapping, ISO strings, JSON.stringify) was ~2 ms of the
- * server's only core per queue page; ticket-read.test.ts holds the two forms equal.
- */
-function ticketJson(now: SQLWrapper): SQL<string> {
-  const t = tickets;
-  // row_to_json writes compact JSON (json_build_object puts spaces around every colon), keys as aliased
-  const obj = (fields: [string, unknown][]) => sql`(select row_to_json(r) from (select ${sql.join(fields.map(([k, v]) => sql`${v} as ${sql.identifier(k)}`), sql`, `)}) r)`;
-  const sla = obj([
-    ['policyId', t.slaPolicyId],
-    ['policyName', slaPolicies.name],
-    ['calendarId', t.slaCalendarId],
-    ['firstResponseDueAt', isoUtc(t.firstResponseDueAt)],
-    ['firstRespondedAt', isoUtc(t.firstRespondedAt)],
-    ['nextResponseDueAt', isoUtc(t.nextResponseDueAt)],
-    ['resolutionDueAt', isoUtc(t.resolutionDueAt)],
-    ['resolvedAt', isoUtc(t.resolvedAt)],
-    ['pausedAt', isoUtc(t.slaPausedAt)],
-    ['dueAt', isoUtc(t.slaDueAt)],
-    ['breached', breachedTargetsJson({ firstResponseDueAt: t.firstResponseDueAt, firstRespondedAt: t.firstRespondedAt, nextResponseDueAt: t.nextResponseDueAt, resolutionDueAt: t.resolutionDueAt, resolvedAt: t.resolvedAt, pausedAt: t.slaPausedAt }, now)],
-  ]);
-  return sql<string>`${obj([
-    ['id', t.id],
-    ['number', t.number],
-    ['subject', t.subject],
-    ['description', t.description],
-    ['type', t.type],
-    ['priority', t.priority],
-    ['status', t.status],
-    ['channel', t.channel],
-    ['category', t.category],
-    ['faultCode', t.faultCode],
-    ['customerId', t.customerId],
-    ['customerName', customers.name],
-    ['assigneeId', t.assigneeId],
-    ['teamId', t.teamId],
-    ['tags', t.tags],
-    ['customFields', t.customFields],
-    ['externalId', t.externalId],
-    ['sla', sla],
-    ['version', t.version],
-    ['createdAt', isoUtc(t.createdAt)],
-    ['updatedAt', isoUtc(t.updatedAt)],
-  ])}::text`;
-}
-
-// Built on first use, not at load: the customers and sla modules import this one back (through tiers and
-// the import), so at load time their tables may not be defined yet. The joins stay within the ticket's tenant.
-let joins: { customer: SQL; policy: SQL } | undefined;
-function listJoins() {
-  joins ??= {
-    customer: and(eq(customers.tenantId, tickets.tenantId), eq(customers.id, tickets.customerId)) as SQL,
-    policy: and(eq(slaPolicies.tenantId, tickets.tenantId), eq(slaPolicies.id, tickets.slaPolicyId)) as SQL,
-  };
-  return joins;
-}
+import { ticketJoins, ticketJson } from './ticket-json.ts';
 
 /** The page body of `page(Ticket)` around rows that are JSON text already. */
 const pageText = (items: string[], nextCursor: string | null) => `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
@@ -125,7 +67,7 @@ function listStatement(db: Queryable, shape: ListShape, name: string) {
     if (shape.cursor) conds.push(sql`(${col}, ${tickets.id}) < (${ph('afterAt')}::timestamptz, ${ph('afterId')}::uuid)`);
     order = [desc(col), desc(tickets.id)];
   }
-  const { customer, policy } = listJoins();
+  const { customer, policy } = ticketJoins();
   return db
     // the sort key as the cursor writes it: as text, so 51 rows need no Date parsing for the one key the page uses
     .select({ id: tickets.id, key: isoUtc(shape.sort === 'sla_due' ? tickets.slaDueAt : shape.sort === 'updated_desc' ? tickets.updatedAt : tickets.createdAt), json: ticketJson(ph('now')) })
@@ -140,7 +82,7 @@ function listStatement(db: Queryable, shape: ListShape, name: string) {
 
 /** The search page's rows, by id (the hits come from a ranked query whose text varies with the words). */
 function rowsByIdStatement(db: Queryable) {
-  const { customer, policy } = listJoins();
+  const { customer, policy } = ticketJoins();
   return db
     .select({ id: tickets.id, json: ticketJson(ph('now')) })
     .from(tickets)

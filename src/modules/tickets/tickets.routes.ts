@@ -3,7 +3,7 @@ import type { App } from '../../platform/http/types.ts';
 import { page } from '../../platform/http/pagination.contract.ts';
 import { plainResponse, replyJsonText } from '../../platform/http/serialize.ts';
 import { AddMessage, CreateTicket, Ticket, TicketDetail, TicketListQuery, TicketMessage, UpdateTicket } from './tickets.contract.ts';
-import { createTicket, getTicket } from './tickets.service.ts';
+import { createTicket, getTicketJson } from './tickets.service.ts';
 import { listTicketsJson } from './ticket-list.ts';
 import { updateTicket } from './tickets.update.ts';
 import { addMessage } from './messages.service.ts';
@@ -25,8 +25,8 @@ export function ticketsRoutes(app: App) {
     },
     async (req, reply) => reply.code(201).send(await createTicket(req.ctx, req.body)),
   );
-  app.get('/api/v1/tickets/:id', { config: { access: 'tickets.read' }, schema: { tags, summary: 'A ticket with its conversation and history', params: IdParam, response: { 200: plainResponse(TicketDetail) } } }, (req) =>
-    getTicket(req.ctx, req.params.id),
+  app.get('/api/v1/tickets/:id', { config: { access: 'tickets.read' }, schema: { tags, summary: 'A ticket with its conversation and history', params: IdParam, response: { 200: plainResponse(TicketDetail) } } }, async (req, reply) =>
+    replyJsonText(reply, await getTicketJson(req.ctx, req.params.id)),
   );
   app.patch(
     '/api/v1/tickets/:id',

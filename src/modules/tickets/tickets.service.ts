@@ -9,7 +9,7 @@ import { policyNames, slaClock } from '../sla/index.ts';
 import { ticketEvents, tickets } from './tickets.schema.ts';
 import { canTransition, type SlaState, type Ticket, type TicketDetail, type TicketStatus } from './tickets.contract.ts';
 import { clockColumns, clockOf, type SlaContext } from './ticket-sla.ts';
-import { readTicketDetail } from './ticket-read.ts';
+import { readTicketDetail, readTicketDetailJson } from './ticket-read.ts';
 
 /** Rows as services use them: everything but the search vector, the widest column, which only search reads. */
 export type TicketRow = Omit<typeof tickets.$inferSelect, 'searchVector'>;
@@ -117,6 +117,13 @@ export { createTicket, createTicketInTx } from './ticket-create.ts';
 export async function getTicket(ctx: Ctx, id: string): Promise<TicketDetail> {
   const detail = await readTicketDetail(ctx.db, ctx.tenantId, id);
   if (!detail) throw notFound();
+  return detail;
+}
+
+/** The ticket page as the JSON text of `TicketDetail` (ticket-read.ts); 404 when the tenant has no such ticket. */
+export async function getTicketJson(ctx: Ctx, id: string): Promise<string> {
+  const detail = await readTicketDetailJson(ctx.db, ctx.tenantId, id);
+  if (detail === null) throw notFound();
   return detail;
 }
 
