@@ -133,6 +133,15 @@ describe('ticket list', () => {
     expect((await pages(other, 'sort=updated_desc', 2)).map((x) => x.subject)).toEqual(['列表 other tenant']);
   });
 
+  it('answers the same past the number of list shapes it prepares (every page size is a shape)', async () => {
+    const expected = all.filter((x) => x.status === 'new').sort(sorts.created_desc).map((x) => x.subject);
+    for (let limit = 1; limit <= 140; limit++) {
+      const p = (await agent.request({ method: 'GET', url: `/api/v1/tickets?status=new&limit=${limit}` })).json();
+      expect(p.items.map((x: Ticket) => x.subject)).toEqual(expected.slice(0, limit));
+      expect(p.nextCursor === null).toBe(limit >= expected.length);
+    }
+  });
+
   it('refuses a cursor from another sort or a forged one with 400', async () => {
     const page = (await agent.request({ method: 'GET', url: '/api/v1/tickets?sort=created_desc&limit=2' })).json();
     const forged = Buffer.from(JSON.stringify([1, 2])).toString('base64url');

@@ -53,31 +53,31 @@ function filters(shape: Filters, v: (name: string) => string | Placeholder<strin
   return conds;
 }
 
-function listStatement(db: Queryable, shape: ListShape, name: string) {
-  const conds = filters(shape, ph);
+/** A list page's query; `v` gives each value or its placeholder, as for filters(). */
+function listQuery(db: Queryable, shape: ListShape, v: (name: string) => string | Placeholder<string>) {
+  const conds = filters(shape, v);
   let order: SQL[];
   if (shape.sort === 'sla_due') {
     // tickets with no running target last; written as NULLS LAST (not coalesce) so the queue index serves it
-    if (shape.cursor === 'none') conds.push(sql`(${tickets.slaDueAt} is null and ${tickets.id} > ${ph('afterId')}::uuid)`);
+    if (shape.cursor === 'none') conds.push(sql`(${tickets.slaDueAt} is null and ${tickets.id} > ${v('afterId')}::uuid)`);
     else if (shape.cursor === 'at')
-      conds.push(sql`(${tickets.slaDueAt} > ${ph('afterAt')}::timestamptz or (${tickets.slaDueAt} = ${ph('afterAt')}::timestamptz and ${tickets.id} > ${ph('afterId')}::uuid) or ${tickets.slaDueAt} is null)`);
+      conds.push(sql`(${tickets.slaDueAt} > ${v('afterAt')}::timestamptz or (${tickets.slaDueAt} = ${v('afterAt')}::timestamptz and ${tickets.id} > ${v('afterId')}::uuid) or ${tickets.slaDueAt} is null)`);
     order = [sql`${tickets.slaDueAt} asc nulls last`, asc(tickets.id)];
   } else {
     const col = shape.sort === 'updated_desc' ? tickets.updatedAt : tickets.createdAt;
-    if (shape.cursor) conds.push(sql`(${col}, ${tickets.id}) < (${ph('afterAt')}::timestamptz, ${ph('afterId')}::uuid)`);
+    if (shape.cursor) conds.push(sql`(${col}, ${tickets.id}) < (${v('afterAt')}::timestamptz, ${v('afterId')}::uuid)`);
     order = [desc(col), desc(tickets.id)];
   }
   const { customer, policy } = ticketJoins();
   return db
     // the sort key as the cursor writes it: as text, so 51 rows need no Date parsing for the one key the page uses
-    .select({ id: tickets.id, key: isoUtc(shape.sort === 'sla_due' ? tickets.slaDueAt : shape.sort === 'updated_desc' ? tickets.updatedAt : tickets.createdAt), json: ticketJson(ph('now')) })
+    .select({ id: tickets.id, key: isoUtc(shape.sort === 'sla_due' ? tickets.slaDueAt : shape.sort === 'updated_desc' ? tickets.updatedAt : tickets.createdAt), json: ticketJson(sql`${v('now')}`) })
     .from(tickets)
     .leftJoin(customers, customer)
     .leftJoin(slaPolicies, policy)
     .where(and(...conds))
     .orderBy(...order)
-    .limit(inlineLimit(shape.limit + 1))
-    .prepare(name);
+    .limit(inlineLimit(shape.limit + 1));
 }
 
 /** The search page's rows, by id (the hits come from a ranked query whose text varies with the words). */
@@ -92,21 +92,25 @@ function rowsByIdStatement(db: Queryable) {
     .prepare('ticket_list_by_ids');
 }
 
-/** Shapes seen, per database handle; past this many, a new shape runs unprepared (bounded memory per connection). */
-const MAX_SHAPES = 256;
-const statements = preparedPerDb(() => new Map<string, ReturnType<typeof listStatement>>());
+/**
+ * Shapes prepared, per database handle. Past this many a new shape runs as a plain (unnamed) statement:
+ * every named statement costs each PostgreSQL connection that ran it memory for its plan, and a client
+ * walking through page sizes and filter sets must not grow that without bound.
+ */
+const MAX_SHAPES = 128;
+const statements = preparedPerDb(() => new Map<string, ReturnType<typeof prepareList>>());
 const byIds = preparedPerDb((db) => rowsByIdStatement(db));
+const prepareList = (db: Queryable, shape: ListShape, name: string) => listQuery(db, shape, ph).prepare(name);
 
-function statementFor(db: Queryable, shape: ListShape) {
+async function runList(db: Queryable, shape: ListShape, values: Record<string, string | undefined>) {
   const key = JSON.stringify(shape);
   const cache = statements(db);
   let st = cache.get(key);
-  if (!st) {
-    const name = `ticket_list_${createHash('sha1').update(key).digest('hex').slice(0, 16)}`;
-    st = listStatement(db, shape, name);
-    if (cache.size < MAX_SHAPES) cache.set(key, st);
+  if (!st && cache.size < MAX_SHAPES) {
+    st = prepareList(db, shape, `ticket_list_${createHash('sha1').update(key).digest('hex').slice(0, 16)}`);
+    cache.set(key, st);
   }
-  return st;
+  return st ? st.execute(values) : listQuery(db, shape, (name) => values[name]!);
 }
 
 /** A ticket list or search page (GET /api/v1/tickets), as the JSON text of `page(Ticket)`. */
@@ -159,7 +163,7 @@ export async function listTicketsJson(ctx: Ctx, q: TicketListQuery): Promise<str
     values.afterAt = String(after[0]);
     values.afterId = String(after[1]);
   }
-  const rs = await statementFor(ctx.db, { ...present, sort: q.sort, cursor, limit: q.limit }).execute(values);
+  const rs = await runList(ctx.db, { ...present, sort: q.sort, cursor, limit: q.limit }, values);
   // a null key is a ticket with no running SLA target (sla_due sort; the other sort columns are never null)
   const p = toPage(rs, q.limit, (r) => [r.key ?? 'none', r.id]);
   return pageText(p.items.map((r) => r.json), p.nextCursor);
