@@ -36,13 +36,28 @@ function machineBusyTicks(): number {
   return total - v[3] - v[4]; // minus idle and iowait
 }
 
-/** All PostgreSQL processes (backends of everyone, checkpointer, …); backends that end mid-row are missed. */
-function postgresTicks(): number {
-  let sum = 0;
+/** Ticks of every PostgreSQL process (backends of everyone, checkpointer, …) by pid. */
+function postgresTicks(): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const s = statFields(Number(entry));
-    if (s?.comm === 'postgres') sum += s.ticks;
+    if (s?.comm === 'postgres') byPid.set(Number(entry), s.ticks);
+  }
+  return byPid;
+}
+
+/**
+ * PostgreSQL's ticks during a row: per process, so that a backend ending mid-row (the pool closes idle
+ * connections after 10 s, e.g. the c=16 row's extras during the next c=1 row) loses only its own work in
+ * the row, not all its earlier ticks. Summed before and after, those made the row's PostgreSQL share
+ * negative, shown as 0 with the work counted as "other".
+ */
+function postgresDelta(before: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, ticks] of postgresTicks()) {
+    const was = before.get(pid) ?? 0;
+    sum += ticks >= was ? ticks - was : ticks; // fewer ticks than before: the pid was reused by a new process
   }
   return sum;
 }
@@ -60,7 +75,7 @@ export function startCpuMeter(serverPid: number | undefined): () => CpuShare {
     const cores = (ticks: number) => Math.max(0, ticks / hz / secs);
     const machineBusy = cores(machineBusyTicks() - m0);
     const server = serverPid === undefined ? 0 : cores((statFields(serverPid)?.ticks ?? s0) - s0);
-    const postgres = cores(postgresTicks() - p0);
+    const postgres = cores(postgresDelta(p0));
     const self1 = statFields('self');
     const loadGenerator = cores((self1?.ticks ?? l0) - l0);
     const benchChildren = cores((self1?.childTicks ?? c0) - c0);
