@@ -166,8 +166,7 @@ interface XlsxRecord {
  * it deletes only after reading them, and a truncated file only shows as an error at its end.
  */
 async function* xlsxRecords(buf: Buffer): AsyncGenerator<XlsxRecord> {
-  // loaded on the first XLSX file: exceljs adds ~28 MB of RSS to every process that never reads one
-  const { default: Excel } = await import('exceljs');
+  const Excel = await loadExcel();
   const reader = new Excel.stream.xlsx.WorkbookReader(Readable.from(slices(buf)), xlsxOptions);
   const sheets = reader[Symbol.asyncIterator]();
   let rows: AsyncIterator<ExcelJS.Row> | null = null;
@@ -200,10 +199,15 @@ async function* xlsxRecords(buf: Buffer): AsyncGenerator<XlsxRecord> {
   }
 }
 
+// loaded on the first XLSX file: exceljs adds ~28 MB of RSS to every process that never reads one
+const loadExcel = async () => (await import('exceljs')).default;
+
 async function openXlsx(buf: Buffer): Promise<OpenedSheet> {
   let headers: string[] | null = null;
   let total = 0;
   const sample: Cell[][] = [];
+  // outside the try below: failing to load the library is no fault of the file
+  await loadExcel();
   try {
     // a full pass before anything is written: a truncated file ends in an error here
     for await (const r of xlsxRecords(buf)) {
@@ -213,8 +217,10 @@ async function openXlsx(buf: Buffer): Promise<OpenedSheet> {
         if (sample.length < SAMPLE_ROWS && !blank(r.cells)) sample.push(r.cells);
       }
     }
-  } catch {
-    throw new SheetFileError('broken_xlsx');
+  } catch (e) {
+    // what the reader said, for the job's failure record (a file that passed this check once failed it on its
+    // second reading, once, in a CI run; this is how the next occurrence shows why)
+    throw new SheetFileError('broken_xlsx', { detail: (e instanceof Error ? e.message : String(e)).slice(0, 200) });
   }
   if (!headers || headers.every((h) => h === '')) throw new SheetFileError('empty_file');
   return {
