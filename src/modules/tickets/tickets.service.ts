@@ -16,12 +16,9 @@ export type TicketRow = Omit<typeof tickets.$inferSelect, 'searchVector'>;
 const { searchVector: _searchVector, ...ticketColumns } = getTableColumns(tickets);
 export { ticketColumns };
 /**
- * What toTicket reads: the lists and the ticket page select only these. Every column selected costs row
- * mapping for each of a page's 51 rows; the others (counters, escalation, merge links) serve writes and jobs.
+ * What toTicket reads: a ticket as the API shows it, for a ticket just written (create, update, escalation).
+ * Reads of stored tickets (lists, the ticket page) have PostgreSQL write the same JSON (ticket-json.ts).
  */
-const { tenantId: _tenantId, seq: _seq, closedAt: _closedAt, slaBreaches: _slaBreaches, reopenCount: _reopenCount, escalationLevel: _escalationLevel, escalatedFromTeamId: _escalatedFrom, mergedIntoId: _mergedIntoId, ...ticketViewColumns } =
-  ticketColumns;
-export { ticketViewColumns };
 export type TicketView = Omit<TicketRow, 'tenantId' | 'seq' | 'closedAt' | 'slaBreaches' | 'reopenCount' | 'escalationLevel' | 'escalatedFromTeamId' | 'mergedIntoId'>;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
