@@ -1,18 +1,8 @@
 import { and, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { isoUtc } from '../../platform/db/json-sql.ts';
+import { isoUtc, jsonObject } from '../../platform/db/json-sql.ts';
 import { customers } from '../customers/index.ts';
 import { breachedTargetsJson, slaPolicies } from '../sla/index.ts';
 import { tickets } from './tickets.schema.ts';
-
-/** A JSON object with these keys in this order, as a SQL expression. row_to_json writes it compact (json_build_object puts spaces around every colon). */
-export const jsonObject = (fields: [string, unknown][]): SQL =>
-  sql`(select row_to_json(r) from (select ${sql.join(fields.map(([k, v]) => sql`${v} as ${sql.identifier(k)}`), sql`, `)}) r)`;
-
-/**
- * A JSON array of one jsonObject per row of `from` (a FROM … WHERE clause), in `order`, compact, `[]` when
- * there are none. (json_agg separates its elements with a comma, a space and a line break.)
- */
-export const jsonArrayOf = (item: SQL, from: SQL, order: SQL): SQL => sql`coalesce((select '[' || string_agg((${item})::text, ',' order by ${order}) || ']' ${from}), '[]')::json`;
 
 /**
  * A ticket as JSON text, written by PostgreSQL with the keys of `Ticket` (tickets.contract.ts) in its order,

@@ -6,7 +6,8 @@ import { customers } from '../customers/index.ts';
 import { slaPolicies } from '../sla/index.ts';
 import { ticketEvents, ticketMessages, tickets } from './tickets.schema.ts';
 import type { TicketDetail } from './tickets.contract.ts';
-import { jsonArrayOf, jsonObject, ticketJoins, ticketJson } from './ticket-json.ts';
+import { jsonArrayOf, jsonObject } from '../../platform/db/json-sql.ts';
+import { ticketJoins, ticketJson } from './ticket-json.ts';
 
 /**
  * The ticket page's read in one statement, written by PostgreSQL as the JSON text of `TicketDetail`: the
