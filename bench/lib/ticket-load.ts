@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQLWrapper } from 'drizzle-orm';
 import { rows, type Db } from '../../src/platform/db/db.ts';
 import { joinTx, systemCtx } from '../../src/platform/tenancy/ctx.ts';
 import { tenants } from '../../src/platform/tenancy/tenancy.schema.ts';
@@ -111,7 +111,7 @@ export async function tableSizes(db: Db): Promise<{ table: string; rows: number;
 }
 
 /** EXPLAIN (ANALYZE, BUFFERS) text of a query, for the notes of a missed target. */
-export async function explain(db: Db, query: ReturnType<typeof sql>): Promise<string> {
+export async function explain(db: Db, query: SQLWrapper): Promise<string> {
   const rs = await rows<{ 'QUERY PLAN': string }>(db, sql`explain (analyze, buffers) ${query}`);
   return rs.map((r) => r['QUERY PLAN']).join('\n');
 }

@@ -5,7 +5,10 @@ import { joinTx } from '../../platform/tenancy/ctx.ts';
 import { createCnStandard } from '../../platform/calendar/calendar.service.ts';
 import { teams } from '../../platform/teams/teams.schema.ts';
 import { createDefaultPolicies } from '../sla/index.ts';
-import type { Ticket } from './tickets.contract.ts';
+import { TicketListQuery, type Ticket } from './tickets.contract.ts';
+import { ticketListStatement } from './ticket-list.ts';
+import { ticketDetailStatement } from './ticket-read.ts';
+import { rows } from '../../platform/db/db.ts';
 
 /**
  * The list is one prepared statement per shape of query (which filters, sort, cursor kind, page size) and
@@ -140,6 +143,28 @@ describe('ticket list', () => {
       expect(p.items.map((x: Ticket) => x.subject)).toEqual(expected.slice(0, limit));
       expect(p.nextCursor === null).toBe(limit >= expected.length);
     }
+  });
+
+  it('gives the benchmark, for EXPLAIN, the statements the pages run: same rows, same order, same text', async () => {
+    const tenantId = agent.user.tenant.id;
+    const db = t.database.db;
+    const query = (q: string) => TicketListQuery.parse(Object.fromEntries(new URLSearchParams(q)));
+    for (const q of [`teamId=${teamId}&status=open,new&sort=sla_due&limit=3`, 'sort=updated_desc&tag=vip', 'assignee=none&priority=p2,p4']) {
+      const page = (await agent.request({ method: 'GET', url: `/api/v1/tickets?${q}` })).json();
+      // raw rows: drizzle names no columns, so the values are read in select order (id, sort key, json)
+      const got = await rows<Record<string, unknown>>(db, sql`${ticketListStatement(db, tenantId, agent.user.id, query(q))!}`);
+      expect(got.slice(0, page.items.length).map((r) => JSON.parse(String(Object.values(r)[2])))).toEqual(page.items);
+      expect(got.length).toBe(page.items.length + (page.nextCursor ? 1 : 0));
+    }
+    const hits = await rows<Record<string, unknown>>(db, sql`${ticketListStatement(db, tenantId, null, query('q=列表'))!}`);
+    const found = (await agent.request({ method: 'GET', url: '/api/v1/tickets?q=列表' })).json();
+    expect(found.items.length).toBeGreaterThan(10);
+    expect(hits.slice(0, found.items.length).map((h) => Object.values(h)[0])).toEqual(found.items.map((x: Ticket) => x.id));
+    expect(ticketListStatement(db, tenantId, null, query('assignee=me'))).toBeNull();
+    const [detail] = await rows<Record<string, unknown>>(db, sql`${ticketDetailStatement(db, tenantId, all[0].id)}`);
+    expect(JSON.parse(String(Object.values(detail)[0]))).toEqual((await agent.request({ method: 'GET', url: `/api/v1/tickets/${all[0].id}` })).json());
+    // another tenant's id gives nothing
+    expect(await rows(db, sql`${ticketDetailStatement(db, other.user.tenant.id, all[0].id)}`)).toEqual([]);
   });
 
   it('refuses a cursor from another sort or a forged one with 400', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, inArray, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Ctx } from '../../platform/tenancy/ctx.ts';
 import type { Queryable } from '../../platform/db/db.ts';
 import { inlineLimit, preparedPerDb } from '../../platform/db/prepared.ts';
@@ -113,13 +113,19 @@ async function runList(db: Queryable, shape: ListShape, values: Record<string, s
   return st ? st.execute(values) : listQuery(db, shape, (name) => values[name]!);
 }
 
-/** A ticket list or search page (GET /api/v1/tickets), as the JSON text of `page(Ticket)`. */
-export async function listTicketsJson(ctx: Ctx, q: TicketListQuery): Promise<string> {
+/** A page's values and which filters it has; null when the page is empty without a query. */
+interface PageRequest {
+  now: string;
+  values: Record<string, string | undefined>;
+  present: Filters;
+}
+
+function pageRequest(tenantId: string, userId: string | null, q: TicketListQuery): PageRequest | null {
   const now = new Date().toISOString();
-  const assigneeId = (q.assignee === 'me' ? ctx.actor.userId : q.assignee === 'none' ? undefined : q.assignee) ?? undefined;
+  const assigneeId = (q.assignee === 'me' ? userId : q.assignee === 'none' ? undefined : q.assignee) ?? undefined;
   // "mine" for an actor that is no user (an API key): nobody's tickets
-  if (q.assignee === 'me' && !assigneeId) return pageText([], null);
-  const values: Record<string, string | undefined> = { tenantId: ctx.tenantId, now, teamId: q.teamId, customerId: q.customerId, tag: q.tag, assigneeId };
+  if (q.assignee === 'me' && !assigneeId) return null;
+  const values: Record<string, string | undefined> = { tenantId, now, teamId: q.teamId, customerId: q.customerId, tag: q.tag, assigneeId };
   const lists = { status: q.status ?? [], type: q.type ?? [], priority: q.priority ?? [] };
   for (const [name, list] of Object.entries(lists)) list.forEach((v, i) => (values[`${name}${i}`] = v));
   const present = {
@@ -131,40 +137,69 @@ export async function listTicketsJson(ctx: Ctx, q: TicketListQuery): Promise<str
     tag: !!q.tag,
     assignee: q.assignee === 'none' ? ('none' as const) : assigneeId ? ('id' as const) : null,
   };
+  return { now, values, present };
+}
 
-  const tsq = q.q ? searchQuery(q.q) : null;
-  if (q.q && !tsq) return pageText([], null);
-  if (tsq) {
-    // One index scan: the ticket's vector holds its messages' text too (ticket-text.ts); the number is an exact
-    // match on its unique index, which PostgreSQL ORs with the text index (BitmapOr).
-    const conds = filters(present, (name) => values[name]!);
-    conds.push(sql`(${tickets.searchVector} @@ ${tsq} or ${tickets.number} = ${q.q!.toUpperCase()})`);
-    const rank = sql<number>`ts_rank(${tickets.searchVector}, ${tsq})`;
-    const after = decodeCursor(q.cursor, ['number', 'string', 'string']);
-    if (after) conds.push(sql`(${rank}, ${tickets.createdAt}, ${tickets.id}) < (${after[0]}::real, ${after[1]}::timestamptz, ${after[2]}::uuid)`);
-    // The page's hits first, by rank, then their rows and names for those 50 only: joined before the sort,
-    // the customer and policy would be looked up for every hit (thousands for a common word).
-    const hits = await ctx.db
-      .select({ id: tickets.id, createdAt: tickets.createdAt, rank })
-      .from(tickets)
-      .where(and(...conds))
-      .orderBy(desc(rank), desc(tickets.createdAt), desc(tickets.id))
-      .limit(q.limit + 1);
-    const p = toPage(hits, q.limit, (r) => [r.rank, r.createdAt.toISOString(), r.id]);
-    const rs = p.items.length ? await byIds(ctx.db).execute({ tenantId: ctx.tenantId, now, ids: p.items.map((h) => h.id) }) : [];
-    const byId = new Map(rs.map((r) => [r.id, r.json]));
-    return pageText(p.items.flatMap((h) => (byId.has(h.id) ? [byId.get(h.id)!] : [])), p.nextCursor);
-  }
+/** A search page's hits, by rank (the query's text varies with the words, so it is not prepared). */
+function hitsQuery(db: Queryable, r: PageRequest, q: TicketListQuery, tsq: SQL) {
+  // One index scan: the ticket's vector holds its messages' text too (ticket-text.ts); the number is an exact
+  // match on its unique index, which PostgreSQL ORs with the text index (BitmapOr).
+  const conds = filters(r.present, (name) => r.values[name]!);
+  conds.push(sql`(${tickets.searchVector} @@ ${tsq} or ${tickets.number} = ${q.q!.toUpperCase()})`);
+  const rank = sql<number>`ts_rank(${tickets.searchVector}, ${tsq})`;
+  const after = decodeCursor(q.cursor, ['number', 'string', 'string']);
+  if (after) conds.push(sql`(${rank}, ${tickets.createdAt}, ${tickets.id}) < (${after[0]}::real, ${after[1]}::timestamptz, ${after[2]}::uuid)`);
+  // The page's hits first, by rank, then their rows and names for those 50 only: joined before the sort,
+  // the customer and policy would be looked up for every hit (thousands for a common word).
+  return db
+    .select({ id: tickets.id, createdAt: tickets.createdAt, rank })
+    .from(tickets)
+    .where(and(...conds))
+    .orderBy(desc(rank), desc(tickets.createdAt), desc(tickets.id))
+    .limit(q.limit + 1);
+}
 
+/** A list page's shape; the cursor's values go into `values`. */
+function listShape(r: PageRequest, q: TicketListQuery): ListShape {
   const after = decodeCursor(q.cursor, ['string', 'string']);
   let cursor: ListShape['cursor'] = null;
   if (after) {
     cursor = q.sort === 'sla_due' && after[0] === 'none' ? 'none' : 'at';
-    values.afterAt = String(after[0]);
-    values.afterId = String(after[1]);
+    r.values.afterAt = String(after[0]);
+    r.values.afterId = String(after[1]);
   }
-  const rs = await runList(ctx.db, { ...present, sort: q.sort, cursor, limit: q.limit }, values);
+  return { ...r.present, sort: q.sort, cursor, limit: q.limit };
+}
+
+/** A ticket list or search page (GET /api/v1/tickets), as the JSON text of `page(Ticket)`. */
+export async function listTicketsJson(ctx: Ctx, q: TicketListQuery): Promise<string> {
+  const r = pageRequest(ctx.tenantId, ctx.actor.userId, q);
+  if (!r) return pageText([], null);
+  const tsq = q.q ? searchQuery(q.q) : null;
+  if (q.q && !tsq) return pageText([], null);
+  if (tsq) {
+    const hits = await hitsQuery(ctx.db, r, q, tsq);
+    const p = toPage(hits, q.limit, (h) => [h.rank, h.createdAt.toISOString(), h.id]);
+    const rs = p.items.length ? await byIds(ctx.db).execute({ tenantId: ctx.tenantId, now: r.now, ids: p.items.map((h) => h.id) }) : [];
+    const byId = new Map(rs.map((x) => [x.id, x.json]));
+    return pageText(p.items.flatMap((h) => (byId.has(h.id) ? [byId.get(h.id)!] : [])), p.nextCursor);
+  }
+  const rs = await runList(ctx.db, listShape(r, q), r.values);
   // a null key is a ticket with no running SLA target (sla_due sort; the other sort columns are never null)
-  const p = toPage(rs, q.limit, (r) => [r.key ?? 'none', r.id]);
-  return pageText(p.items.map((r) => r.json), p.nextCursor);
+  const p = toPage(rs, q.limit, (x) => [x.key ?? 'none', x.id]);
+  return pageText(p.items.map((x) => x.json), p.nextCursor);
+}
+
+/**
+ * The statement a list page runs (a search page: its ranked hits), with the values written in instead of
+ * prepared, for EXPLAIN ANALYZE (the ticket benchmark). Null when the page needs no query.
+ */
+export function ticketListStatement(db: Queryable, tenantId: string, userId: string | null, q: TicketListQuery): SQLWrapper | null {
+  const r = pageRequest(tenantId, userId, q);
+  if (!r) return null;
+  if (q.q) {
+    const tsq = searchQuery(q.q);
+    return tsq ? hitsQuery(db, r, q, tsq) : null;
+  }
+  return listQuery(db, listShape(r, q), (name) => r.values[name]!);
 }

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type Placeholder, type SQLWrapper } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/db.ts';
 import { isoUtc } from '../../platform/db/json-sql.ts';
 import { preparedPerDb } from '../../platform/db/prepared.ts';
@@ -14,8 +14,7 @@ import { ticketJoins, ticketJson } from './ticket-json.ts';
  * ticket as the lists show it (ticket-json.ts), then the conversation and the history. It was five
  * sequential round trips; then one statement whose rows Node turned into objects and back into JSON.
  */
-const detailQuery = preparedPerDb((db) => {
-  const ph = sql.placeholder;
+function detailSelect(db: Queryable, v: (name: 'tenantId' | 'id' | 'now') => string | Placeholder<string>) {
   const m = ticketMessages;
   const e = ticketEvents;
   const { customer, policy } = ticketJoins();
@@ -45,13 +44,19 @@ const detailQuery = preparedPerDb((db) => {
     sql`${e.id}`,
   );
   return db
-    .select({ json: ticketJson(ph('now'), [['messages', messages], ['events', events]]) })
+    .select({ json: ticketJson(sql`${v('now')}`, [['messages', messages], ['events', events]]) })
     .from(tickets)
     .leftJoin(customers, customer)
     .leftJoin(slaPolicies, policy)
-    .where(and(eq(tickets.tenantId, ph('tenantId')), eq(tickets.id, ph('id'))))
-    .prepare('ticket_detail_json');
-});
+    .where(and(eq(tickets.tenantId, v('tenantId')), eq(tickets.id, v('id'))));
+}
+const detailQuery = preparedPerDb((db) => detailSelect(db, sql.placeholder).prepare('ticket_detail_json'));
+
+/** The ticket page's statement with the values written in instead of prepared, for EXPLAIN ANALYZE (the ticket benchmark). */
+export function ticketDetailStatement(db: Queryable, tenantId: string, id: string): SQLWrapper {
+  const values = { tenantId, id, now: new Date().toISOString() };
+  return detailSelect(db, (name) => values[name]);
+}
 
 /** The ticket page (GET /api/v1/tickets/:id) as the JSON text of `TicketDetail`, or null when the tenant has no such ticket. */
 export async function readTicketDetailJson(db: Queryable, tenantId: string, id: string): Promise<string | null> {
