@@ -11,6 +11,8 @@ export interface Config {
   /** Seed demo tenants when the database has no tenant yet. */
   seedDemo: boolean;
   runWorker: boolean;
+  /** V8 grows the JS heap to (1 + this/100) × what survived the last full collection before the next one; 0 → V8's own rule. */
+  heapGrowingPercent: number;
   bodyLimitBytes: number;
   sessionTtlHours: number;
   cookieSecure: boolean;
@@ -64,6 +66,7 @@ export function loadConfig(): Config {
     dbPoolMax: int('DB_POOL_MAX', 10),
     seedDemo: bool('SEED_DEMO', true),
     runWorker: bool('RUN_WORKER', true),
+    heapGrowingPercent: int('HEAP_GROWING_PERCENT', 50),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024),
     sessionTtlHours: int('SESSION_TTL_HOURS', 12),
     cookieSecure: bool('COOKIE_SECURE', false),
